@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// Vigie: cron-fed MongoDB readings pushed live over WebSocket. See docs/architecture.md.
+import PackageDescription
+
+let package = Package(
+    name: "vigie",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vigie", targets: ["vigie"]),
+        .executable(name: "vigie-bench", targets: ["vigie-bench"]),
+    ],
+    targets: [
+        // C libraries, found through pkg-config.
+        .systemLibrary(name: "CMongoc", pkgConfig: "libmongoc-1.0",
+                       providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Libraries, lowest first.
+        .target(name: "BSON", dependencies: ["CMongoc"]),
+        .target(name: "Mongo", dependencies: ["BSON", "CMongoc"]),
+        .target(name: "EmbeddedMongo", dependencies: ["BSON", "CSQLite"]),
+        .target(name: "Net"),
+        .target(name: "HTTP", dependencies: ["Net", "CZlib"]),
+        .target(name: "WebSocket", dependencies: ["HTTP", "Net", "CCrypto"]),
+        .target(name: "Feeds", dependencies: ["CCurl"]),
+        .target(name: "Jobs", dependencies: ["Feeds", "Mongo", "BSON"]),
+        .target(name: "Dashboard", dependencies: ["Mongo", "BSON", "WebSocket", "HTTP", "Net", "Feeds"]),
+        .executableTarget(name: "vigie",
+                          dependencies: ["Dashboard", "Jobs", "EmbeddedMongo", "Mongo", "WebSocket", "Feeds"]),
+        .executableTarget(name: "vigie-bench",
+                          dependencies: ["Mongo", "EmbeddedMongo", "Net", "WebSocket", "Feeds", "Jobs", "Dashboard"]),
+
+        // One test target per module.
+        .testTarget(name: "BSONTests", dependencies: ["BSON"]),
+        .testTarget(name: "MongoTests", dependencies: ["Mongo", "EmbeddedMongo"]),
+        .testTarget(name: "EmbeddedMongoTests", dependencies: ["EmbeddedMongo", "Mongo"]),
+        .testTarget(name: "NetTests", dependencies: ["Net"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net"]),
+        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP", "Net"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Feeds", "Mongo", "EmbeddedMongo"]),
+        .testTarget(name: "DashboardTests",
+                    dependencies: ["Dashboard", "Mongo", "EmbeddedMongo", "WebSocket", "Jobs"]),
+    ]
+)

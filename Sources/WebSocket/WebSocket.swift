@@ -1,0 +1,1 @@
+// The WebSocket module: see DESIGN.md §2 (docs/architecture.md). Sources arrive with its issue.

@@ -1,0 +1,2 @@
+// vigie-bench: benchmarks. Subcommands arrive with their issues.
+print("usage: vigie-bench <benchmark>")

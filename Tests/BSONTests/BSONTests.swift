@@ -1,0 +1,1 @@
+// Tests of the BSON module arrive with its issue.

@@ -1,0 +1,1 @@
+// Tests of the Dashboard module arrive with its issue.

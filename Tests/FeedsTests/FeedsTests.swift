@@ -1,0 +1,1 @@
+// Tests of the Feeds module arrive with its issue.

@@ -1,0 +1,1 @@
+// Tests of the HTTP module arrive with its issue.

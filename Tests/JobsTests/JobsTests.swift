@@ -1,0 +1,1 @@
+// Tests of the Jobs module arrive with its issue.

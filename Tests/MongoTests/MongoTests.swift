@@ -1,0 +1,1 @@
+// Tests of the Mongo module arrive with its issue.

@@ -1,0 +1,1 @@
+// Tests of the Net module arrive with its issue.

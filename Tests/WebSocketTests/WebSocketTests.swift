@@ -1,0 +1,1 @@
+// Tests of the WebSocket module arrive with its issue.
