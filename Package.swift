@@ -23,7 +23,7 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         // Libraries, lowest first.
-        .target(name: "BSON", dependencies: ["CMongoc"]),
+        .target(name: "BSON", dependencies: ["CMongoc"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Mongo", dependencies: ["BSON", "CMongoc"]),
         .target(name: "EmbeddedMongo", dependencies: ["BSON", "CSQLite"]),
         .target(name: "Net"),

@@ -1,1 +1,1 @@
-// Tests of the EmbeddedMongo module arrive with its issue.
+// Tests of the EmbeddedMongo module.

@@ -1,1 +1,0 @@
-// Tests of the BSON module arrive with its issue.
