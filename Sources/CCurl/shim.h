@@ -5,6 +5,11 @@
 /* curl_easy_setopt and curl_easy_getinfo are C variadics, which Swift cannot call:
    each use gets a typed static inline wrapper here. */
 
+/* Once per process, before any other thread uses libcurl. */
+static inline CURLcode vigie_curl_global_init(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 static inline CURLcode vigie_curl_set_url(CURL *handle, const char *url) {
     return curl_easy_setopt(handle, CURLOPT_URL, url);
 }
