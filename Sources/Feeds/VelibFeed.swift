@@ -69,8 +69,9 @@ public struct VelibFeed: Feed {
             builder.see()
             do {
                 let (reading, inService) = try stationReading(from: entry, information: information)
-                builder.accept(reading, index: index)
-                network.add(reading.values, inService: inService)
+                if builder.accept(reading, index: index) {
+                    network.add(reading.values, inService: inService)
+                }
             } catch {
                 builder.reject(index: index, key: entry["station_id"].flatMap(Self.idText), reason: error.reason)
             }
