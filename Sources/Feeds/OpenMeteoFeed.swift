@@ -16,7 +16,7 @@ public struct OpenMeteoFeed: Feed {
     public let fields = [
         ValueField("temperature", unit: "°C", "air temperature at 2 m"),
         ValueField("humidity", unit: "%", "relative humidity at 2 m"),
-        ValueField("precipitation", unit: "mm", "precipitation over the preceding 15 minutes"),
+        ValueField("precipitation", unit: "mm", "precipitation over the current interval"),
         ValueField("wind", unit: "km/h", "wind speed at 10 m"),
         ValueField("windDirection", unit: "°", "wind direction at 10 m"),
         ValueField("windGusts", unit: "km/h", "wind gusts at 10 m"),

@@ -12,7 +12,7 @@ public struct VelibFeed: Feed {
                                    rateLimit: "No key; station status refreshed about every minute (GBFS ttl), information daily")
     public let licence = "Licence Ouverte / Etalab 2.0"
     public let attribution = "Vélib' Métropole (Smovengo), open data"
-    public let sourceURL = "https://www.velib-metropole.fr/donnees-open-data-gbfs-du-service-velib-metropole"
+    public let sourceURL = "https://velib-metropole-opendata.smovengo.cloud/opendata/Velib_Metropole/gbfs.json"
     public let fields = [
         ValueField("bikes", unit: "bikes", "bikes available"),
         ValueField("mechanical", unit: "bikes", "mechanical bikes available"),
