@@ -52,7 +52,7 @@ public struct VelibFeed: Feed {
     /// Joins station status with station information by station id.
     public func normalise(status: Data, information: Data?) throws(FeedPayloadError) -> NormalisedPayload {
         let info = try information.map { (data) throws(FeedPayloadError) in try parseInformation(data) }
-        return try normalise(status: status, information: info)
+        return try normalise(status: status, parsedInformation: info)
     }
 
     /// Checks a `station_information` payload before the fetch runner caches it.
@@ -60,7 +60,8 @@ public struct VelibFeed: Feed {
         try GBFSStationInformation.parse(data, feed: id, document: Self.informationDocument)
     }
 
-    public func normalise(status: Data, information: GBFSStationInformation?) throws(FeedPayloadError) -> NormalisedPayload {
+    /// Same, with station information parsed earlier (the fetch runner's daily cache).
+    public func normalise(status: Data, parsedInformation information: GBFSStationInformation?) throws(FeedPayloadError) -> NormalisedPayload {
         let root = try PayloadDecoder.decode(status, feed: id, document: Self.statusDocument)
         let stations = try GBFSEnvelope.stations(in: root, feed: id, document: Self.statusDocument)
         var builder = NormalisedPayloadBuilder()

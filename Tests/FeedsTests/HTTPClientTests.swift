@@ -198,6 +198,7 @@ final class SleepRecorder: @unchecked Sendable {
 
     @Test func malformedURLIsAnInvalidRequest() {
         _ = expectFailure(.invalidRequest, attempts: 1) { try client().get("htp:/nowhere") }
+        _ = expectFailure(.invalidRequest, attempts: 1) { try client().get("ftp://127.0.0.1/feed.json") }
         #expect(sleeper.delays.isEmpty)
     }
 

@@ -112,8 +112,29 @@ import Testing
         #expect(url.hasPrefix("http://127.0.0.1:9000/v1/forecast?latitude=48.8566,45.764,43.2965,"))
         #expect(url.contains("&longitude=2.3522,4.8357,5.3698,"))
         #expect(url.contains("&current=temperature_2m,relative_humidity_2m,"))
-        let custom = OpenMeteoFeed(places: [OpenMeteoPlace(name: "Brest", latitude: 48.39, longitude: -4.49)])
+        let custom = try OpenMeteoFeed(places: [OpenMeteoPlace(name: "Brest", latitude: 48.39, longitude: -4.49)])
         #expect(custom.primaryDocument.pathAndQuery.hasPrefix("/v1/forecast?latitude=48.39&longitude=-4.49&current="))
+    }
+
+    @Test func placesOfTheirOwnAreMatchedByCoordinates() throws {
+        let custom = try OpenMeteoFeed(places: [OpenMeteoPlace(name: "Darwin", latitude: -12.46, longitude: 130.84)])
+        let result = try custom.normalise(try Fixtures.data("openmeteo/forecast_current_weather_darwin_2023-10-25.json"))
+        #expect(result.readings.map(\.key) == ["Darwin"])
+    }
+
+    @Test func invalidPlaceListsAreRefused() {
+        #expect(throws: FeedConfigurationError(feed: "openmeteo", reason: "no places configured")) {
+            try OpenMeteoFeed(places: [])
+        }
+        #expect(throws: FeedConfigurationError(feed: "openmeteo", reason: "place \"Paris\" is listed twice")) {
+            try OpenMeteoFeed(places: [OpenMeteoPlace(name: "Paris", latitude: 48.8, longitude: 2.3),
+                                       OpenMeteoPlace(name: "Paris", latitude: 48.9, longitude: 2.4)])
+        }
+        #expect {
+            try OpenMeteoFeed(places: [OpenMeteoPlace(name: "Nowhere", latitude: 95, longitude: 0)])
+        } throws: { error in
+            "\(error)".contains("out of range")
+        }
     }
 }
 
