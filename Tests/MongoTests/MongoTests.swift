@@ -1,1 +1,0 @@
-// Tests of the Mongo module arrive with its issue.
