@@ -62,11 +62,12 @@ enum DateExpressions {
                 }
                 binSize = whole
             }
-            return .datetime(try truncate(milliseconds, unit: unit, binSize: binSize, startOfWeek: values[4]))
+            return try truncate(milliseconds, unit: unit, binSize: binSize, startOfWeek: values[4]).map(BSONValue.datetime) ?? .null
         })
     }
 
-    static func truncate(_ milliseconds: Int64, unit: String, binSize: Int64, startOfWeek: BSONValue?) throws(CommandError) -> Int64 {
+    /// The start of the bin holding `milliseconds`; nil for a week whose `startOfWeek` is null (MongoDB returns null).
+    static func truncate(_ milliseconds: Int64, unit: String, binSize: Int64, startOfWeek: BSONValue?) throws(CommandError) -> Int64? {
         let fixed: [String: Int64] = ["millisecond": 1, "second": 1000, "minute": 60_000, "hour": 3_600_000, "day": millisecondsPerDay]
         if let length = fixed[unit] {
             return floorBin(milliseconds, origin: referenceMilliseconds, width: length * binSize)
@@ -77,6 +78,7 @@ enum DateExpressions {
                         "sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6]
             var weekStart: Int64 = 0
             if let startOfWeek {
+                if startOfWeek == .null { return nil }
                 guard case .string(let name) = startOfWeek, let day = days[name.lowercased()] else {
                     throw .badValue("$dateTrunc requires 'startOfWeek' to be a day name, not \(startOfWeek)")
                 }
