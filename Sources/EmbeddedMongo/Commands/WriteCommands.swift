@@ -26,7 +26,7 @@ enum WriteCommands {
             var errors = [Document]()
             for (index, document) in documents.enumerated() {
                 do {
-                    try session.savepoint { _ = try session.insert(document, into: collection) }
+                    try session.insert(document, into: collection)
                     inserted += 1
                 } catch let error as CommandError {
                     errors.append(writeError(index: index, error))

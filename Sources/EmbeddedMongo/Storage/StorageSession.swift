@@ -24,13 +24,13 @@ final class StorageSession {
 
     // MARK: Documents
 
-    /// Stores a new document (an `_id` is added first when missing) and logs an insert event.
+    /// Stores a new document (an `_id` is added first when missing) and logs an insert event. Atomic on its
+    /// own: a failure (duplicate key) leaves nothing behind, so batches need no savepoint per document.
     @discardableResult
     func insert(_ input: Document, into collection: CollectionInfo) throws -> Document {
-        let document = try Self.withIdFirst(input)
+        let (document, id) = try Self.withIdFirst(input)
         let bytes = document.bytes
         guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
-        let id = document["_id"] ?? .null
         // Keys first: a document that cannot be indexed fails before anything is written.
         let indexKeys = try collection.indexes.map { try $0.keys(for: document) }
         let insert = try connection.prepare("INSERT INTO \(collection.tableName) (idkey, doc) VALUES (?, ?)")
@@ -43,7 +43,14 @@ final class StorageSession {
                                             keyValue: ["_id": id])
         }
         let rowId = sqliteLastRowId
-        try addIndexEntries(indexKeys, for: document, rowId: rowId, in: collection)
+        do {
+            try addIndexEntries(indexKeys, for: document, rowId: rowId, in: collection)
+        } catch {
+            let undo = try connection.prepare("DELETE FROM \(collection.tableName) WHERE rid = ?")
+            undo.bind(1, rowId)
+            try undo.run()
+            throw error
+        }
         try appendOplog(op: "i", collection: collection, documentKey: ["_id": id], documentBytes: bytes)
         return document
     }
@@ -109,13 +116,14 @@ final class StorageSession {
 
     var sqliteLastRowId: Int64 { sqlite3LastInsertRowId(connection) }
 
-    /// MongoDB stores `_id` first and refuses arrays (and regexes) as `_id`.
-    static func withIdFirst(_ document: Document) throws -> Document {
+    /// MongoDB stores `_id` first and refuses arrays (and regexes) as `_id`; returns the document and its id.
+    static func withIdFirst(_ document: Document) throws -> (Document, BSONValue) {
         guard let id = document["_id"] else {
+            let id = BSONValue.objectId(ObjectId())
             var result = Document()
-            result.append("_id", .objectId(ObjectId()))
+            result.append("_id", id)
             for (key, value) in document.pairs { result.append(key, value) }
-            return result
+            return (result, id)
         }
         switch id {
         case .array: throw CommandError.badValue("can't use an array for _id")
@@ -123,11 +131,11 @@ final class StorageSession {
         case .undefined: throw CommandError.badValue("can't use undefined for _id")
         default: break
         }
-        if firstKeyIsId(document) { return document }
+        if firstKeyIsId(document) { return (document, id) }
         var result = Document()
         result.append("_id", id)
         for (key, value) in document.pairs where key != "_id" { result.append(key, value) }
-        return result
+        return (result, id)
     }
 
     /// Whether the first field is `_id`, read from the encoding (element type byte, then the name) so that no
@@ -139,7 +147,9 @@ final class StorageSession {
 
     // MARK: Index entries
 
+    /// Adds every index entry of a document; on a duplicate key, removes the entries it added before throwing.
     private func addIndexEntries(_ allKeys: [[[UInt8]]], for document: Document, rowId: Int64, in collection: CollectionInfo) throws {
+        var added = [(table: String, key: [UInt8])]()
         for (index, keys) in zip(collection.indexes, allKeys) {
             if keys.count > 1, !index.multikey { try markMultikey(index, in: collection) }
             let statement = try connection.prepare("INSERT INTO \(index.tableName) (key, rid) VALUES (?, ?)")
@@ -149,7 +159,14 @@ final class StorageSession {
                 statement.bind(2, rowId)
                 do {
                     try statement.run()
+                    added.append((index.tableName, key))
                 } catch let error as SQLiteError where error.isConstraintViolation {
+                    for entry in added {
+                        let undo = try connection.prepare("DELETE FROM \(entry.table) WHERE key = ? AND rid = ?")
+                        undo.bind(1, entry.key)
+                        undo.bind(2, rowId)
+                        try undo.run()
+                    }
                     throw CommandError.duplicateKey(collection: collection.namespace, index: index.name,
                                                     keyPattern: index.keyPattern, keyValue: index.keyValue(for: document))
                 }
