@@ -128,6 +128,18 @@ import Testing
         #expect(range.value(at: "cursor.firstBatch")?.arrayValue?.compactMap { $0.documentValue?["_id"] } == [4])
     }
 
+    @Test func idRangesAndIdOrderUseTheIdIndex() throws {
+        let store = try TestStore()
+        defer { store.close() }
+        _ = try store.command(["insert": "ids", "documents": .array((0..<500).map { .document(["_id": .int32(Int32($0))]) })])
+        let range: Document = ["find": "ids", "filter": .document(["_id": .document(["$gte": 100, "$lt": 110])])]
+        #expect(try store.command(["explain": .document(range)]).value(at: "executionStats.totalDocsExamined") == .int64(10))
+        let last: Document = ["find": "ids", "filter": .document([:]), "sort": .document(["_id": -1]), "limit": 2]
+        let batch = try store.command(last).value(at: "cursor.firstBatch")?.arrayValue?.compactMap { $0.documentValue?["_id"] }
+        #expect(batch == [499, 498])
+        #expect(try store.command(["explain": .document(last)]).value(at: "executionStats.totalDocsExamined") == .int64(2))
+    }
+
     @Test func unsupportedIndexTypesAreRefusedByName() throws {
         let store = try TestStore()
         defer { store.close() }
