@@ -14,11 +14,11 @@ enum ExpressionOperators {
         "$let", "$map", "$filter", "$reduce", "$function", "$accumulator", "$convert", "$regexMatch", "$regexFind",
         "$regexFindAll", "$dateFromString", "$dateFromParts", "$dateToParts", "$dateAdd", "$dateSubtract", "$dateDiff",
         "$setUnion", "$setIntersection", "$setDifference", "$setEquals", "$setIsSubset", "$zip", "$range",
-        "$objectToArray", "$arrayToObject", "$mergeObjects", "$split", "$substr", "$substrBytes", "$substrCP",
-        "$toUpper", "$toLower", "$trim", "$ltrim", "$rtrim", "$strLenBytes", "$strLenCP", "$indexOfArray",
+        "$substr", "$substrBytes", "$substrCP",
+        "$trim", "$ltrim", "$rtrim", "$strLenBytes", "$indexOfArray",
         "$indexOfBytes", "$indexOfCP", "$reverseArray", "$slice", "$sortArray", "$getField", "$setField", "$rand",
-        "$meta", "$sum", "$avg", "$exp", "$ln", "$log", "$log10", "$pow", "$sqrt", "$isNumber", "$isArray", "$type",
-        "$week", "$isoWeek", "$isoWeekYear", "$isoDayOfWeek", "$millisecond", "$toObjectId", "$toDecimal", "$toBool",
+        "$meta", "$exp", "$ln", "$log", "$log10", "$pow", "$sqrt", "$isNumber",
+        "$week", "$isoWeek", "$isoWeekYear", "$isoDayOfWeek", "$toObjectId", "$toDecimal", "$toBool",
         "$binarySize", "$bsonSize", "$replaceOne", "$replaceAll", "$strcasecmp", "$allElementsTrue", "$anyElementTrue",
         "$tsSecond", "$tsIncrement", "$median", "$percentile", "$top", "$bottom", "$firstN", "$lastN", "$maxN", "$minN",
     ]
@@ -106,6 +106,7 @@ enum ExpressionOperators {
         add("$toInt", 1...1) { arguments throws(CommandError) in try Conversions.toInteger(arguments[0], wide: false) }
         add("$toLong", 1...1) { arguments throws(CommandError) in try Conversions.toInteger(arguments[0], wide: true) }
         DateExpressions.registerDateParts(add)
+        CollectionExpressions.register(add)
         return table
     }()
 

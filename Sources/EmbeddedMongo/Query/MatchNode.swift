@@ -56,10 +56,10 @@ enum FieldTest: Sendable {
     func evaluate(_ root: BSONValue, _ path: ArraySlice<String>) throws(CommandError) -> Bool {
         switch self {
         case .exists(let wanted):
-            let found = QueryPath.values(in: root, path: path, expandArrays: false).contains { $0 != nil }
+            let found = QueryPath.anyValue(in: root, path: path, expandArrays: false) { $0 != nil }
             return found == wanted
         case .size(let count):
-            return QueryPath.values(in: root, path: path, expandArrays: false).contains {
+            return QueryPath.anyValue(in: root, path: path, expandArrays: false) {
                 if case .array(let elements)? = $0 { return elements.count == count }
                 return false
             }
@@ -76,7 +76,7 @@ enum FieldTest: Sendable {
             for test in tests where try !test.evaluate(root, path) { return false }
             return true
         default:
-            return QueryPath.values(in: root, path: path, expandArrays: true).contains { test($0) }
+            return QueryPath.anyValue(in: root, path: path, expandArrays: true) { test($0) }
         }
     }
 

@@ -42,6 +42,44 @@ enum QueryPath {
         }
     }
 
+    /// True when `predicate` holds for some value `values(in:path:expandArrays:)` would return; stops at
+    /// the first and builds no array (the matcher's hot path).
+    static func anyValue(in root: BSONValue, path: ArraySlice<String>, expandArrays: Bool,
+                         _ predicate: (BSONValue?) -> Bool) -> Bool {
+        var produced = false
+        return visit(root, path, expandArrays, &produced, predicate)
+    }
+
+    private static func visit(_ value: BSONValue, _ path: ArraySlice<String>, _ expand: Bool, _ produced: inout Bool,
+                              _ predicate: (BSONValue?) -> Bool) -> Bool {
+        produced = true
+        guard let component = path.first else {
+            if predicate(value) { return true }
+            if expand, case .array(let elements) = value {
+                for element in elements where predicate(element) { return true }
+            }
+            return false
+        }
+        let rest = path.dropFirst()
+        switch value {
+        case .document(let document):
+            guard let next = document[component] else { return predicate(nil) }
+            return visit(next, rest, expand, &produced, predicate)
+        case .array(let elements):
+            var producedInside = false
+            if let index = arrayIndex(component), index < elements.count,
+               visit(elements[index], rest, expand, &producedInside, predicate) {
+                return true
+            }
+            for element in elements {
+                if case .document = element, visit(element, path, expand, &producedInside, predicate) { return true }
+            }
+            return producedInside ? false : predicate(nil)
+        default:
+            return predicate(nil)
+        }
+    }
+
     /// A path component that can address an array element ("0", "12"; not "-1" nor "01").
     static func arrayIndex(_ component: String) -> Int? {
         guard let first = component.utf8.first, first >= 48, first <= 57 else { return nil }

@@ -17,6 +17,7 @@ struct SortSpecification: Sendable {
     init(_ specification: Document) throws(CommandError) {
         var keys = [Key]()
         for (name, value) in specification {
+            if name == "$natural" { throw .notImplemented("sort by $natural") }
             guard !name.isEmpty, !name.hasPrefix("$") else {
                 throw .badValue("FieldPath field names may not start with '$' or be empty: '\(name)'")
             }

@@ -152,6 +152,26 @@ import Testing
         #expect(try evaluate(#"{"$hour": "$at"}"#) == 8)
     }
 
+    @Test func objectsArraysAndStrings() throws {
+        #expect(try evaluate(#"{"$objectToArray": "$sub"}"#) == [["k": "x", "v": 10]])
+        #expect(try evaluate(#"{"$objectToArray": "$missing"}"#) == .null)
+        #expect(code(#"{"$objectToArray": "$a"}"#) == 40390)
+        #expect(try evaluate(#"{"$arrayToObject": [[["a", 1], ["b", 2]]]}"#) == ["a": 1, "b": 2])
+        #expect(try evaluate(#"{"$arrayToObject": {"$objectToArray": "$sub"}}"#) == ["x": 10])
+        #expect(try evaluate(#"{"$mergeObjects": ["$sub", {"y": 1}, "$n", {"x": 0}]}"#) == ["x": 0, "y": 1])
+        #expect(try evaluate(#"{"$isArray": "$arr"}"#) == true)
+        #expect(try evaluate(#"{"$sum": "$arr"}"#) == 8)
+        #expect(try evaluate(#"{"$sum": ["$a", "$f", "$s"]}"#) == 9.5)
+        #expect(try evaluate(#"{"$avg": "$arr"}"#) == .double(8.0 / 3.0))
+        #expect(try evaluate(#"{"$avg": "$empty"}"#) == .null)
+        #expect(try evaluate(#"{"$toUpper": "$s"}"#) == "TEXT")
+        #expect(try evaluate(#"{"$toLower": "MiXeD"}"#) == "mixed")
+        #expect(try evaluate(#"{"$strLenCP": "héllo"}"#) == 5)
+        #expect(try evaluate(#"{"$split": ["a,b,,c", ","]}"#) == ["a", "b", "", "c"])
+        #expect(try evaluate(#"{"$type": "$f"}"#) == "double")
+        #expect(try evaluate(#"{"$type": "$missing"}"#) == "missing")
+    }
+
     @Test func unknownAndUnsupportedOperatorsAreNamed() throws {
         let unsupported = thrownError { _ = try ExpressionEvaluator.compile(["$map": ["input": "$arr"]]) }
         #expect(unsupported?.code == 238)
