@@ -30,11 +30,13 @@ enum QueryPath {
             }
         case .array(let elements):
             let before = found.count
-            if let index = arrayIndex(component) {
-                if index < elements.count { collect(elements[index], rest, expand, &found) }
-            }
+            let index = arrayIndex(component)
+            if let index, index < elements.count { collect(elements[index], rest, expand, &found) }
             for element in elements {
-                if case .document = element { collect(element, path, expand, &found) }
+                // With a numeric component, only documents that really have that field name count.
+                if case .document(let inner) = element, index == nil || inner.contains(component) {
+                    collect(element, path, expand, &found)
+                }
             }
             if found.count == before { found.append(nil) }
         default:
@@ -67,12 +69,13 @@ enum QueryPath {
             return visit(next, rest, expand, &produced, predicate)
         case .array(let elements):
             var producedInside = false
-            if let index = arrayIndex(component), index < elements.count,
-               visit(elements[index], rest, expand, &producedInside, predicate) {
+            let index = arrayIndex(component)
+            if let index, index < elements.count, visit(elements[index], rest, expand, &producedInside, predicate) {
                 return true
             }
             for element in elements {
-                if case .document = element, visit(element, path, expand, &producedInside, predicate) { return true }
+                guard case .document(let inner) = element, index == nil || inner.contains(component) else { continue }
+                if visit(element, path, expand, &producedInside, predicate) { return true }
             }
             return producedInside ? false : predicate(nil)
         default:
