@@ -20,7 +20,7 @@ enum DateExpressions {
         var compiled = [Expression]()
         for name in allowed {
             if let value = document[name] {
-                compiled.append(try ExpressionEvaluator.compile(value))
+                compiled.append(try ExpressionEvaluator.compileNested(value))
             } else {
                 guard !required.contains(name) else { throw .badValue("Missing '\(name)' parameter to \(operatorName)") }
                 compiled.append(absent)

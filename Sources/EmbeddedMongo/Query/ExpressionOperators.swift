@@ -11,7 +11,7 @@ enum ExpressionOperators {
 
     /// Operators MongoDB has that this store deliberately lacks: an explicit NotImplemented.
     static let knownUnsupported: Set<String> = [
-        "$let", "$map", "$filter", "$reduce", "$function", "$accumulator", "$convert", "$regexMatch", "$regexFind",
+        "$function", "$accumulator", "$convert", "$regexMatch", "$regexFind",
         "$regexFindAll", "$dateFromString", "$dateFromParts", "$dateToParts", "$dateAdd", "$dateSubtract", "$dateDiff",
         "$setUnion", "$setIntersection", "$setDifference", "$setEquals", "$setIsSubset", "$zip", "$range",
         "$substr", "$substrBytes", "$substrCP",
