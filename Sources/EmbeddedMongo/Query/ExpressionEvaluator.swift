@@ -9,6 +9,7 @@ enum ExpressionEvaluator {
     /// InvalidPipelineOperator, naming the operator; a variable no enclosing `$let`/`$map`/`$filter`/
     /// `$reduce` binds throws code 17276.
     static func compile(_ value: BSONValue) throws(CommandError) -> Expression {
+        try NestingLimit.check(value, "the expression")
         let expression = try compileNested(value)
         try VariableBinding.checkBound(expression, [])
         return expression

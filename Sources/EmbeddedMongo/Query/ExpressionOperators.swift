@@ -140,7 +140,9 @@ enum ExpressionOperators {
             sum = next
         }
         guard let date else { return sum }
-        let offset = sum.int64Value ?? Int64((sum.doubleValue ?? 0).rounded())
+        guard let offset = sum.int64Value ?? NumericArithmetic.truncatedInt64((sum.doubleValue ?? 0).rounded()) else {
+            throw .badValue("$add: the amount added to a date is out of range")
+        }
         return .datetime(date &+ offset)
     }
 
@@ -150,7 +152,10 @@ enum ExpressionOperators {
         case (.datetime(let x), .datetime(let y)):
             return .int64(x &- y)
         case (.datetime(let x), _) where b.isNumber:
-            return .datetime(x &- (b.int64Value ?? Int64((b.doubleValue ?? 0).rounded())))
+            guard let offset = b.int64Value ?? NumericArithmetic.truncatedInt64((b.doubleValue ?? 0).rounded()) else {
+                throw .badValue("$subtract: the amount subtracted from a date is out of range")
+            }
+            return .datetime(x &- offset)
         default:
             guard let negated = try NumericArithmetic.negate(b, context: "$subtract"),
                   let result = try NumericArithmetic.apply(.add, a, negated, context: "$subtract") else {
@@ -173,7 +178,7 @@ enum ExpressionOperators {
         guard let (x, y) = try numbers("$mod", a, b) else { return .null }
         guard y != 0 else { throw CommandError(code: 16610, codeName: "Location16610", message: "can't $mod by zero") }
         if let integerA = a?.int64Value, let integerB = b?.int64Value, !(a?.isDouble ?? true), !(b?.isDouble ?? true) {
-            let remainder = integerA % integerB
+            let remainder = NumericArithmetic.remainder(integerA, integerB)
             if case .int32? = a, case .int32? = b { return .int32(Int32(remainder)) }
             return .int64(remainder)
         }
@@ -195,7 +200,8 @@ enum ExpressionOperators {
             let scale = pow(10.0, Double(-place))
             let rounded = (Double(value.int64Value!) / scale).rounded(rule) * scale
             if case .int32 = value, let narrow = Int32(exactly: rounded) { return .int32(narrow) }
-            return .int64(Int64(rounded))
+            guard let wide = Int64(exactly: rounded) else { return .double(rounded) }
+            return .int64(wide)
         case .double(let number):
             let scale = pow(10.0, Double(place))
             return .double((number * scale).rounded(rule) / scale)

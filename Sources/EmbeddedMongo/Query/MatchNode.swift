@@ -107,8 +107,9 @@ enum FieldTest: Sendable {
             guard let value else { return false }
             return types.contains(value.typeNumber)
         case .mod(let divisor, let remainder):
-            guard let value, value.isNumber, let number = value.doubleValue, number.isFinite else { return false }
-            return Int64(number.rounded(.towardZero)) % divisor == remainder
+            guard let value, value.isNumber else { return false }
+            guard let number = value.int64Value ?? value.doubleValue.flatMap(NumericArithmetic.truncatedInt64) else { return false }
+            return NumericArithmetic.remainder(number, divisor) == remainder
         case .exists, .size, .elemMatch, .allOf:
             return false
         }

@@ -26,6 +26,17 @@ enum NumericArithmetic {
         }
     }
 
+    /// A double truncated toward zero, when it is finite and fits in an Int64.
+    static func truncatedInt64(_ value: Double) -> Int64? {
+        guard value.isFinite, value > -9.223372036854775e18, value < 9.223372036854775e18 else { return nil }
+        return Int64(value.rounded(.towardZero))
+    }
+
+    /// `a % b` that cannot trap (Int64.min % -1 overflows).
+    static func remainder(_ a: Int64, _ b: Int64) -> Int64 {
+        b == -1 ? 0 : a % b
+    }
+
     /// The zero of a number's type (what `$mul` stores into a missing field).
     static func zero(like value: BSONValue) -> BSONValue {
         switch value {

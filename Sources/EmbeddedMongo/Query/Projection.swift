@@ -21,6 +21,7 @@ struct Projection: Sendable {
     /// Parses a projection; mixing inclusion and exclusion throws 31254/31253, operators this store
     /// lacks ($slice, $elemMatch, $meta, "a.$") throw NotImplemented.
     init(_ specification: Document) throws(CommandError) {
+        try NestingLimit.check(.document(specification), "the projection")
         var flat = [(path: [String], node: Node)]()
         try Self.flatten(specification, prefix: [], into: &flat)
         var mode: Mode?
@@ -60,6 +61,9 @@ struct Projection: Sendable {
                 throw CommandError(code: 16410, codeName: "Location16410", message: "FieldPath field names may not start with '$'. Got '\(name)'")
             }
             let components = QueryPath.split(name)
+            guard !components.contains("") else {
+                throw CommandError(code: 15998, codeName: "Location15998", message: "FieldPath field names may not be empty strings: '\(name)'")
+            }
             if components.last == "$" { throw .notImplemented("the positional projection '\(name)'") }
             let path = prefix + components
             switch value {

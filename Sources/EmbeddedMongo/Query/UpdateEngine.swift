@@ -39,6 +39,7 @@ struct UpdateEngine: Sendable {
 
     /// Parses an update document; conflicting paths throw code 40, unknown modifiers FailedToParse.
     init(_ update: Document) throws(CommandError) {
+        try NestingLimit.check(.document(update), "the update")
         let pairs = update.pairs
         guard let first = pairs.first, first.key.hasPrefix("$") else {
             for (key, _) in pairs where key.hasPrefix("$") {
