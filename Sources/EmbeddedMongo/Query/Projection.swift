@@ -27,8 +27,11 @@ struct Projection: Sendable {
         var mode: Mode?
         var idNode: Node?
         for (path, node) in flat {
-            if path == ["_id"], case .include = node { idNode = node; continue }
-            if path == ["_id"], case .exclude = node { idNode = node; continue }
+            if path == ["_id"] {
+                idNode = node
+                // A computed _id still makes the projection an inclusion; a flag says nothing about the mode.
+                if case .computed = node {} else { continue }
+            }
             switch (node, mode) {
             case (.exclude, .inclusion?):
                 throw CommandError(code: 31254, codeName: "Location31254",
@@ -113,7 +116,14 @@ struct Projection: Sendable {
     func apply(_ document: Document) throws(CommandError) -> Document {
         guard !fields.isEmpty else { return document }
         switch mode {
-        case .inclusion: return try Self.include(document, fields, root: document)
+        case .inclusion:
+            let projected = try Self.include(document, fields, root: document)
+            guard projected.keys.first != "_id", let id = projected["_id"] else { return projected }
+            // A computed _id comes first, as MongoDB always places it.
+            var reordered = Document()
+            reordered.append("_id", id)
+            for (key, value) in projected where key != "_id" { reordered.append(key, value) }
+            return reordered
         case .exclusion: return Self.exclude(document, fields)
         }
     }
