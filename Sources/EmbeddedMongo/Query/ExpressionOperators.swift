@@ -4,6 +4,7 @@ import Foundation
 /// The operators whose arguments are evaluated before the call: arithmetic, comparison, strings,
 /// arrays and conversions.
 enum ExpressionOperators {
+    /// An operator's accepted argument count (nil: any) and implementation.
     struct Entry: Sendable {
         let arity: ClosedRange<Int>?
         let body: ExpressionFunction

@@ -37,6 +37,7 @@ indirect enum MatchNode: Sendable {
 
 /// A test applied to the values found at one path.
 enum FieldTest: Sendable {
+    /// Which of $gt, $gte, $lt, $lte.
     enum Comparison: Sendable { case greater, greaterOrEqual, less, lessOrEqual }
 
     case equal(BSONValue)

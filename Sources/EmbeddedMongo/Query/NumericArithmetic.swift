@@ -3,6 +3,7 @@ import BSON
 /// Addition and multiplication with MongoDB's type promotion: int32 widens to int64 on overflow,
 /// int64 to double, and any double makes the result a double. Decimal128 arithmetic is not supported.
 enum NumericArithmetic {
+    /// The two operations with promotion rules.
     enum Operation { case add, multiply }
 
     /// Combines two numbers; nil when either value is not a number.

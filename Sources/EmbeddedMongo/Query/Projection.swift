@@ -3,6 +3,7 @@ import BSON
 /// A compiled find/`$project` projection: inclusion (with computed fields) or exclusion, dotted paths,
 /// and MongoDB's `_id` rule (kept unless excluded by name).
 struct Projection: Sendable {
+    /// What the projection does with one field.
     indirect enum Node: Sendable {
         case include
         case exclude
@@ -10,6 +11,7 @@ struct Projection: Sendable {
         case nested([(String, Node)])
     }
 
+    /// Inclusion keeps only the named fields; exclusion drops them.
     enum Mode: Sendable { case inclusion, exclusion }
 
     let mode: Mode

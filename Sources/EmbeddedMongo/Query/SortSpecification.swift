@@ -5,6 +5,7 @@ import BSON
 /// Missing fields sort as null. A field holding an array sorts by its smallest element ascending and
 /// by its largest descending; an empty array sorts before null.
 struct SortSpecification: Sendable {
+    /// One sort field and its direction.
     struct Key: Sendable {
         let path: [String]
         let name: String

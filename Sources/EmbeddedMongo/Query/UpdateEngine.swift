@@ -15,6 +15,7 @@ struct UpdateEngine: Sendable {
         let pullCondition: PullCondition?
     }
 
+    /// A replacement document, or operator actions in application order.
     enum Kind: Sendable {
         case replacement(Document)
         case operators([Action])
