@@ -41,7 +41,7 @@ async function loadRange(feed, { key, from, maxPages = 6 }) {
   return [...byId.values()];
 }
 
-const state = { feeds: new Map(), loaded: false, queue: [], views: {} };
+const state = { feeds: new Map(), loaded: false, queue: [], views: {}, generation: 0 };
 
 function buildTabs() {
   const nav = document.getElementById("tabs");
@@ -86,6 +86,7 @@ async function loadFeeds() {
 
 /** (Re)loads the whole window over REST, then applies the live events queued meanwhile. */
 async function loadWindow() {
+  const generation = ++state.generation;
   state.loaded = false;
   const from = new Date(Date.now() - DAY_MS).toISOString();
   const recent = new Date(Date.now() - 3600e3).toISOString();
@@ -96,6 +97,7 @@ async function loadWindow() {
       loadRange("usgs", { from }), loadRange("openmeteo", { from }), loadRange("velib", { key: "_network", from }),
       loadRange("velib", { from: recent }), loadRange("eco2mix", { from }),
     ]);
+    if (generation !== state.generation) return; // a newer reload (after a `reset`) supersedes this one
     v.usgs.load(quakes);
     v.openmeteo.load(weather);
     v.velib.load(network, stations.filter((r) => r.key !== "_network"));
@@ -103,9 +105,11 @@ async function loadWindow() {
     v.overview.render();
     document.body.dataset.loaded = "true";
   } catch (err) {
+    if (generation !== state.generation) return;
     showError(err);
   }
   state.loaded = true;
+  window.__vigie.loads++;
   const queued = state.queue;
   state.queue = [];
   for (const msg of queued) applyEvent(msg);
@@ -136,7 +140,7 @@ function setConnectionState(s) {
 function refreshAll() { for (const view of Object.values(state.views)) view.refresh?.(); }
 
 function start() {
-  window.__vigie = { events: 0, state };
+  window.__vigie = { events: 0, loads: 0, state };
   buildTabs();
   buildViews();
   applyStatic(document);

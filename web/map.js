@@ -30,9 +30,9 @@ class PointMap {
     container.classList.add("map");
     this.wrap = document.createElement("div");
     this.wrap.className = "chart-canvas";
-    [this.staticCanvas, this.dataCanvas, this.overlayCanvas] = [0, 1, 2].map(() => {
+    [this.staticCanvas, this.dataCanvas, this.overlayCanvas] = ["static", "data", "overlay"].map((name) => {
       const c = document.createElement("canvas");
-      c.className = "layer";
+      c.className = `layer layer-${name}`;
       this.wrap.append(c);
       return c;
     });
@@ -50,7 +50,7 @@ class PointMap {
     const width = this.wrap.clientWidth;
     if (!width || width === this.width) return;
     this.width = width;
-    this.height = this.fixedHeight ?? Math.round(width / this.aspect);
+    this.height = this.fixedHeight ? Math.min(this.fixedHeight, Math.round(width * 0.9)) : Math.round(width / this.aspect);
     this.wrap.style.height = `${this.height}px`;
     for (const c of [this.staticCanvas, this.dataCanvas, this.overlayCanvas]) fitCanvas(c, width, this.height);
     this.redraw();

@@ -62,12 +62,19 @@ export class LiveConnection {
     let msg;
     try { msg = JSON.parse(text); } catch (_) { return; }
     switch (msg.type) {
-      case "hello":
+      case "hello": {
+        const reconnect = this.epoch !== null;
         this.epoch = msg.epoch;
         this.attempt = 0;
         this.send({ type: "subscribe", feeds: this.feeds, since: this.since });
+        // Without a position (no broadcast seen yet) the server cannot replay what we missed while away:
+        // reload the window instead. A server that states its current offset in `hello` lets us keep one.
+        const lost = reconnect && this.since === null;
+        if (this.since === null && Number.isInteger(msg.offset)) this.since = { epoch: msg.epoch, offset: msg.offset };
         this.setState("live");
+        if (lost) this.onReset?.();
         break;
+      }
       case "reset":
         // Our position is gone (new server process or history overflow): reload over REST from here on.
         this.since = null;

@@ -1,7 +1,8 @@
 """Harness for the browser tests: the server under test and headless Chromium drivers.
 
 VIGIE_BROWSER_TARGET selects the server: `fake` (default) starts Tests/browser/fake_server.py. A target
-must offer: base_url, push(feed, doc, op) -> offset, drop_connections(), subscriptions().
+must offer: base_url, push(feed, doc, op) -> {offset, doc}, push_fetch(...), set_db(status),
+store_silently(feed, doc), restart(), drop_connections(), subscriptions(), close().
 """
 import json
 import os
@@ -43,6 +44,14 @@ class FakeTarget:
 
     def push(self, feed, doc, op="insert"):
         return self.call("POST", "/test/push", {"feed": feed, "op": op, "doc": doc})
+
+    def store_silently(self, feed, doc):
+        """Stores a reading that no viewer is told about (as if written while the server was down)."""
+        return self.call("POST", "/test/push", {"feed": feed, "doc": doc, "broadcast": False})
+
+    def restart(self):
+        """As a restart of the server: a new epoch whose history the viewers' `since` is not in."""
+        return self.call("POST", "/test/restart", {})
 
     def push_fetch(self, feed, ok=True, error=None, records=0):
         return self.call("POST", "/test/fetch", {"feed": feed, "ok": ok, "error": error, "records": records})

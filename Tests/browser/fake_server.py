@@ -8,6 +8,8 @@ Test-only endpoints (JSON bodies):
   POST /test/fetch  {"feed":..,"ok":..,"error":..}                          -> {"offset":N}
   POST /test/status {"db":"up"|"down"}
   POST /test/drop   closes every WebSocket abruptly (no close frame)       -> {"dropped":N}
+  POST /test/restart  as after a server restart: new epoch, empty history, sockets dropped
+  /test/push with "broadcast": false stores the reading without telling viewers
   GET  /test/subscriptions  every subscribe message received, in order
 """
 import argparse
@@ -145,6 +147,8 @@ class State:
                 else:
                     store.pop(idx)
                     doc = {"_id": doc["_id"], "feed": feed}
+        if body.get("broadcast") is False:  # stored only, as if inserted while the server was down
+            return {"offset": None, "doc": doc}
         offset = self.broadcast(feed, {"type": "reading", "feed": feed, "op": op, "doc": doc})
         return {"offset": offset, "doc": doc}
 
@@ -176,7 +180,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         url = urlparse(self.path)
         query = parse_qs(url.query)
-        if not url.path.startswith("/test/") and not self.authorised(query):
+        # The token guards the page, the API and /ws; the page's own modules and stylesheet load without it
+        # (a browser does not add ?token= to <script type=module> imports).
+        guarded = url.path in ("/", "/index.html", "/ws", "/healthz", "/metrics") or url.path.startswith("/api/")
+        if guarded and not self.authorised(query):
             return self.send_json(401, {"error": "token required"})
         try:
             if url.path == "/ws":
@@ -217,7 +224,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.state.db = body.get("db", "up")
                 self.state.broadcast(None, {"type": "status", "db": self.state.db})
                 return self.send_json(200, {"db": self.state.db})
-            if url.path == "/test/drop":
+            if url.path == "/test/restart":  # a new server process: new epoch, empty history, sockets dropped
+                with self.state.lock:
+                    self.state.epoch = secrets.token_hex(6)
+                    self.state.offset = 0
+                    self.state.history.clear()
+            if url.path in ("/test/drop", "/test/restart"):
                 with self.state.lock:
                     viewers = list(self.state.viewers)
                 for v in viewers:
