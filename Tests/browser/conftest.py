@@ -98,14 +98,14 @@ def browser_factory():
         pytest.fail(f"selenium is not installed ({e}): pip install -r Tests/requirements.txt")
     drivers = []
 
-    def start(width=1280, height=900, dark=False, lang="en"):
+    def start(width=1280, height=900, dark=False, lang="en", scale=1):
         for path in (CHROMIUM, CHROMEDRIVER):
             if not shutil.which(path):
                 pytest.fail(f"{path} not found: install the Debian packages chromium and chromium-driver")
         opts = webdriver.ChromeOptions()
         opts.binary_location = CHROMIUM
         for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    f"--window-size={width},{height}", f"--lang={lang}", "--force-device-scale-factor=1"):
+                    f"--window-size={width},{height}", f"--lang={lang}", f"--force-device-scale-factor={scale}"):
             opts.add_argument(arg)
         opts.add_experimental_option("prefs", {"intl.accept_languages": lang})
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})

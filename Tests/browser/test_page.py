@@ -303,3 +303,30 @@ def test_fifty_thousand_points_are_decimated_per_pixel_column(server, browser_fa
     assert result["width"] > 0 and result["full"] >= 1
     assert result["vertices"] <= 4 * result["columns"] + 4, result
     assert result["columns"] <= result["width"] + 1, result
+
+
+def test_chart_hover_shows_crosshair_tooltip(server, browser_factory):
+    from selenium.webdriver.common.action_chains import ActionChains
+    driver = browser_factory()
+    open_page(driver, server, "eco2mix")
+    wrap = driver.find_elements("css selector", "#panel-eco2mix .chart-canvas")[0]
+    ActionChains(driver).move_to_element_with_offset(wrap, wrap.size["width"] // 4, 0).perform()
+    tooltip = driver.find_element("css selector", "#panel-eco2mix .tooltip")
+    wait_for(tooltip.is_displayed, 3, "the tooltip")
+    assert "MW" in tooltip.text and ("Consumption" in tooltip.text or "Consommation" in tooltip.text), tooltip.text
+    overlay = driver.execute_script(CANVAS_INK.replace(":not(.layer-overlay)", ".layer-overlay"), "#panel-eco2mix .chart")
+    assert overlay[0] > 0, "no crosshair drawn on the overlay"
+
+
+def test_charts_follow_resize_and_device_pixel_ratio(server, browser_factory):
+    driver = browser_factory(width=1200, scale=2)
+    open_page(driver, server, "eco2mix")
+    size = "const c = document.querySelector('#panel-eco2mix .layer-data'); return [c.width, c.clientWidth];"
+    wait_for(lambda: driver.execute_script(size)[1] > 0, 5, "a sized chart")
+    backing, css = driver.execute_script(size)
+    assert backing == 2 * css, (backing, css)
+    driver.set_window_size(800, 900)
+    wait_for(lambda: driver.execute_script(size)[1] != css, 5, "the chart to follow the new width")
+    backing2, css2 = driver.execute_script(size)
+    assert backing2 == 2 * css2
+    assert min(ink(driver, "#panel-eco2mix")) > 0
