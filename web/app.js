@@ -103,10 +103,14 @@ async function loadWindow() {
     v.velib.load(network, stations.filter((r) => r.key !== "_network"));
     v.eco2mix.load(electricity);
     v.overview.render();
+    document.getElementById("error").hidden = true;
     document.body.dataset.loaded = "true";
   } catch (err) {
     if (generation !== state.generation) return;
     showError(err);
+    // The server may be restarting or its database down: try again, the live events wait in the queue.
+    setTimeout(() => { if (generation === state.generation) loadWindow(); }, 3000 + Math.random() * 2000);
+    return;
   }
   state.loaded = true;
   window.__vigie.loads++;
@@ -122,7 +126,12 @@ function showError(err) {
 }
 
 function applyEvent(msg) {
-  if (!state.loaded) { state.queue.push(msg); return; }
+  if (!state.loaded) {
+    // Events older than the next REST load are covered by it, so a long outage may drop the oldest.
+    state.queue.push(msg);
+    if (state.queue.length > 10000) state.queue.shift();
+    return;
+  }
   if (msg.type === "reading") state.views[msg.feed]?.apply(msg.op, msg.doc);
   else if (msg.type === "fetch") state.views.health.applyFetch(msg);
   else return;

@@ -37,7 +37,8 @@ export class QuakesView {
 
   recent() {
     const since = Date.now() - DAY;
-    return [...this.byId.values()].filter((r) => Number.isFinite(r.values?.mag) && new Date(r.at).getTime() >= since);
+    for (const [id, r] of this.byId) if (new Date(r.at).getTime() < since) this.byId.delete(id);
+    return [...this.byId.values()].filter((r) => Number.isFinite(r.values?.mag));
   }
 
   point(r) {

@@ -80,6 +80,8 @@ export class VelibView {
     if (doc.key === NETWORK) {
       const i = this.network.findIndex((r) => r._id === doc._id);
       if (i >= 0) this.network[i] = doc; else this.network.push(doc);
+      const since = new Date(Date.now() - 24 * 3600e3).toISOString();
+      while (this.network.length > 1 && this.network[0].at < since) this.network.shift();
       this.netChart.append(at, doc.values);
       this.netChart.flash(at);
       this.shareChart.append(at, { share: VelibView.shareOf(doc.values) });
