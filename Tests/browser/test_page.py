@@ -68,6 +68,14 @@ def fresh_quake(mag, place):
 def test_every_tab_renders_with_data_and_screenshots(server, browser_factory):
     driver = browser_factory()
     open_page(driver, server)
+    now = datetime.now(timezone.utc)
+    features = fx.usgs_live_features()
+    newest = max(f["properties"]["time"] for f in features)
+    shift = now - datetime.fromtimestamp(newest / 1000, timezone.utc)
+    for feature in sorted(features, key=lambda f: f["properties"]["time"]):  # real events, as if just fetched
+        server.push("usgs", {k: v for k, v in fx.usgs_reading(feature, shift).items() if k != "_id"})
+    wait_for(lambda: len(driver.find_elements("css selector", ".activity li[data-feed=usgs]")) == 4, 5, "4 live events")
+    assert "Willow, Alaska" in text_of(driver, ".activity")
 
     tiles = driver.find_elements("css selector", ".kpi")
     assert len(tiles) == 4
@@ -229,13 +237,18 @@ def test_fetch_event_updates_health_row(server, browser_factory):
 @pytest.mark.parametrize("width", [390])
 def test_phone_width_has_no_horizontal_overflow(server, browser_factory, width):
     driver = browser_factory(width=width, height=844)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
     open_page(driver, server)
+    assert driver.execute_script("return innerWidth") == width
     for tab in TABS:
         show(driver, tab)
         overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"tab {tab} overflows a {width}px screen by {overflow}px"
     show(driver, "velib")
-    save_screenshot(driver, "velib-phone")
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    wait_for(lambda: driver.execute_script("return innerHeight") == height, 3, "the tall viewport")
+    driver.save_screenshot(os.path.join(SCREENSHOTS, "velib-phone.png"))
 
 
 def test_token_from_page_url_is_passed_to_rest_and_ws(browser_factory):

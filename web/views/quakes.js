@@ -20,7 +20,9 @@ export class QuakesView {
   constructor(root) {
     this.byId = new Map();
     this.attributionSlot = h("div");
-    const mapCard = card("quakes.map", h("p.hint", { "data-i18n": "quakes.legend" }, t("quakes.legend")));
+    const depths = [[0, "< 35 km"], [35, "35–70 km"], [70, "70–300 km"], [300, "> 300 km"]]
+      .map(([d, text]) => h("span.chip", {}, h("span.swatch", { style: `background:${depthColor(d)}` }), text));
+    const mapCard = card("quakes.map", h("p.hint", {}, h("span", { "data-i18n": "quakes.legend" }, t("quakes.legend")), " ", ...depths));
     this.map = new WorldMap(mapCard);
     this.list = h("ol.quake-list");
     const histCard = card("quakes.hist");
@@ -57,7 +59,7 @@ export class QuakesView {
     const top = [...quakes].sort((a, b) => b.values.mag - a.values.mag).slice(0, 10);
     this.list.replaceChildren(...top.map((r) => {
       const li = h("li", { dataset: { id: r._id } },
-        h("span.mag", { style: `background:${depthColor(r.values.depth ?? 0)}` }, fmtNumber(r.values.mag, 1)),
+        h("span.mag", { style: `background:${depthColor(r.values.depth ?? 0)};color:${(r.values.depth ?? 0) < 70 ? "#1d2330" : "#fff"}` }, fmtNumber(r.values.mag, 1)),
         h("span.place", {}, r.tags?.place ?? r.key),
         h("span.muted", {}, `${fmtAgo(new Date(r.at))} · ${t("quakes.depth", { d: fmtNumber(r.values.depth ?? NaN, 0) })}`));
       if (r._id === fresh) flash(li);
