@@ -343,3 +343,45 @@ def test_charts_follow_resize_and_device_pixel_ratio(server, browser_factory):
     backing2, css2 = driver.execute_script(size)
     assert backing2 == 2 * css2
     assert min(ink(driver, "#panel-eco2mix")) > 0
+
+
+TICKS = """
+const done = arguments[arguments.length - 1];
+import('/axes.js').then(({ timeTicks, niceDomain }) => {
+  const span = (from, hours, width) => {
+    const t0 = new Date(from).getTime();
+    return timeTicks(t0, t0 + hours * 3600e3, width).map((tk) => {
+      const d = new Date(tk.t);
+      return { h: d.getHours(), m: d.getMinutes(), s: d.getSeconds(), major: tk.major, label: tk.label };
+    });
+  };
+  done({
+    dst: span('2026-03-28T12:00:00Z', 36, 700),       // Europe/Paris springs forward on 2026-03-29
+    minutes: span('2026-06-01T10:07:00Z', 1, 800),
+    y: niceDomain(31234, 47890, 200).ticks.map((t) => t.v),
+  });
+}).catch((e) => done({ error: String(e) }));
+"""
+
+
+def test_time_axis_ticks_are_aligned_on_local_time(server, browser_factory):
+    driver = browser_factory()
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Paris"})
+    open_page(driver, server)
+    driver.set_script_timeout(10)
+    result = driver.execute_async_script(TICKS)
+    assert "error" not in result, result
+    dst = result["dst"]
+    assert 4 <= len(dst) <= 700 // 72
+    assert all(t["m"] == 0 and t["s"] == 0 for t in dst), dst
+    steps = {t["h"] % 6 for t in dst}
+    assert steps == {0}, f"ticks are not on local multiples of the step across the DST change: {dst}"
+    midnight = [t for t in dst if t["h"] == 0]
+    assert [t["label"] for t in midnight] == ["Mar 29", "Mar 30"] and all(t["major"] for t in midnight), midnight
+    assert all(":" in t["label"] for t in dst if t["h"]), dst
+    minutes = result["minutes"]
+    assert all(t["m"] % 5 == 0 and t["s"] == 0 for t in minutes) and len(minutes) >= 6, minutes
+    y = result["y"]
+    assert y[0] <= 31234 and y[-1] >= 47890
+    step = y[1] - y[0]
+    assert step in (2000, 2500, 5000) and all(abs((b - a) - step) < 1e-6 for a, b in zip(y, y[1:])), y
