@@ -121,7 +121,7 @@ export function fmtNumber(value, digits = 0) {
 }
 
 export function fmtTime(date, withSeconds = false) {
-  return new Intl.DateTimeFormat(current, { hour: "2-digit", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}) }).format(date);
+  return new Intl.DateTimeFormat(current, { hour: "numeric", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}) }).format(date);
 }
 
 export function fmtDateTime(date) {

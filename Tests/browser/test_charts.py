@@ -106,7 +106,7 @@ def test_time_axis_ticks_are_aligned_on_local_time(server, browser_factory):
     result = driver.execute_async_script(TICKS)
     assert "error" not in result, result
     dst = result["dst"]
-    assert 4 <= len(dst) <= 700 // 72
+    assert 4 <= len(dst) <= 700 // 60
     assert all(t["m"] == 0 and t["s"] == 0 for t in dst), dst
     steps = {t["h"] % 6 for t in dst}
     assert steps == {0}, f"ticks are not on local multiples of the step across the DST change: {dst}"

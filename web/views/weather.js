@@ -9,6 +9,8 @@ const METRICS = [
   { field: "precipitation", title: "weather.precipitation", digits: 1, unit: "mm", zero: true },
 ];
 
+function withUnit(value, digits, unit) { return Number.isFinite(value) ? `${fmtNumber(value, digits)} ${unit}` : "–"; }
+
 /** The Weather view: one series per place (reading key) in each chart. */
 export class WeatherView {
   constructor(root) {
@@ -71,8 +73,8 @@ export class WeatherView {
       const last = list[list.length - 1];
       const v = last?.values ?? {};
       const tr = h("tr", { dataset: { key: place } }, h("td", {}, place),
-        h("td.num", {}, `${fmtNumber(v.temperature, 1)} °C`), h("td.num", {}, `${fmtNumber(v.wind, 1)} km/h`),
-        h("td.num", {}, `${fmtNumber(v.precipitation, 1)} mm`), h("td.num", {}, `${fmtNumber(v.humidity, 0)} %`),
+        h("td.num", {}, withUnit(v.temperature, 1, "°C")), h("td.num", {}, withUnit(v.wind, 1, "km/h")),
+        h("td.num", {}, withUnit(v.precipitation, 1, "mm")), h("td.num", {}, withUnit(v.humidity, 0, "%")),
         h("td.muted", {}, last ? fmtAgo(new Date(last.at)) : ""));
       if (place === fresh) flash(tr);
       return tr;
