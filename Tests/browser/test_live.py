@@ -107,3 +107,29 @@ def test_reset_after_server_restart_reloads_the_window_over_rest(server, browser
     wait_for(lambda: driver.find_element("id", "conn").get_attribute("data-state") == "live", 5, "live again")
     server.push("usgs", fresh_quake(9.2, later))
     wait_for(lambda: later in text_of(driver, "#panel-usgs .quake-list"), 5, "live after reset")
+
+
+BACKOFF = """
+const done = arguments[arguments.length - 1];
+import('/ws.js').then(({ LiveConnection }) => {
+  const delays = [], states = [];
+  const realTimeout = window.setTimeout;
+  window.setTimeout = (fn, ms) => { if (ms >= 250) { delays.push(ms); if (delays.length >= 9) { conn.stop(); window.setTimeout = realTimeout; done({ delays, states }); return 0; } ms = 0; } return realTimeout(fn, ms); };
+  const conn = new LiveConnection({ url: 'ws://127.0.0.1:9/ws', onState: (s) => states.push(s) });
+  conn.start();
+}).catch((e) => done({ error: String(e) }));
+"""
+
+
+def test_reconnect_backoff_is_exponential_with_jitter(server, browser_factory):
+    driver = browser_factory()
+    open_page(driver, server)
+    driver.set_script_timeout(20)
+    result = driver.execute_async_script(BACKOFF)
+    assert "error" not in result, result
+    delays = result["delays"]
+    ceilings = [min(15000, 500 * 2 ** i) for i in range(len(delays))]
+    for delay, ceiling in zip(delays, ceilings):
+        assert ceiling / 2 <= delay <= ceiling, (delays, ceilings)
+    assert len({round(d / c, 6) for d, c in zip(delays, ceilings)}) > 1, f"no jitter: {delays}"
+    assert result["states"][:2] == ["connecting", "reconnecting"], result["states"]
