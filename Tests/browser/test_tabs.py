@@ -115,3 +115,24 @@ def test_phone_width_has_no_horizontal_overflow(server, browser_factory, width):
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
     wait_for(lambda: driver.execute_script("return innerHeight") == height, 3, "the tall viewport")
     driver.save_screenshot(os.path.join(SCREENSHOTS, "velib-phone.png"))
+
+
+def test_recorded_data_older_than_a_day_is_still_shown(browser_factory):
+    """A demo replaying recorded payloads keeps their dates: the page shows the latest day it has."""
+    from conftest import make_target
+    target = make_target(age_days=400)
+    try:
+        driver = browser_factory()
+        open_page(driver, target, "usgs")
+        assert len(driver.find_elements("css selector", "#panel-usgs .quake-list li")) == 10
+        assert "South Sandwich" in text_of(driver, "#panel-usgs .quake-list")
+        assert all(n > 500 for n in ink(driver, "#panel-usgs"))
+        for tab in ("openmeteo", "velib", "eco2mix"):
+            show(driver, tab)
+            assert min(ink(driver, f"#panel-{tab}")) > 0, f"{tab} is empty"
+        assert len(driver.find_elements("css selector", "#panel-velib tbody tr")) == 12
+        show(driver, "overview")
+        for tile in driver.find_elements("css selector", ".kpi"):
+            assert tile.find_element("css selector", ".kpi-value").text != "–"
+    finally:
+        target.close()

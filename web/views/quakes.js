@@ -37,8 +37,15 @@ export class QuakesView {
     this.render();
   }
 
+  /** Now, or the newest event when all are older than a day (recorded data replayed with its own dates). */
+  reference() {
+    let newest = -Infinity;
+    for (const r of this.byId.values()) newest = Math.max(newest, new Date(r.at).getTime());
+    return Number.isFinite(newest) && newest < Date.now() - DAY ? newest : Date.now();
+  }
+
   recent() {
-    const since = Date.now() - DAY;
+    const since = this.reference() - DAY;
     for (const [id, r] of this.byId) if (new Date(r.at).getTime() < since) this.byId.delete(id);
     return [...this.byId.values()].filter((r) => Number.isFinite(r.values?.mag));
   }
@@ -95,7 +102,7 @@ export class QuakesView {
     const quakes = this.recent();
     if (!quakes.length) return null;
     const strongest = quakes.reduce((a, b) => (b.values.mag > a.values.mag ? b : a));
-    const now = Date.now();
+    const now = this.reference();
     const hourly = Array.from({ length: 24 }, (_, i) => quakes.filter((r) => {
       const age = now - new Date(r.at).getTime();
       return age < (24 - i) * 3600e3 && age >= (23 - i) * 3600e3;

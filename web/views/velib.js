@@ -80,7 +80,7 @@ export class VelibView {
     if (doc.key === NETWORK) {
       const i = this.network.findIndex((r) => r._id === doc._id);
       if (i >= 0) this.network[i] = doc; else this.network.push(doc);
-      const since = new Date(Date.now() - 24 * 3600e3).toISOString();
+      const since = new Date(new Date(this.network[this.network.length - 1].at).getTime() - 24 * 3600e3).toISOString();
       while (this.network.length > 1 && this.network[0].at < since) this.network.shift();
       this.netChart.append(at, doc.values);
       this.netChart.flash(at);

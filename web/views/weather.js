@@ -57,7 +57,7 @@ export class WeatherView {
     const list = this.byPlace.get(doc.key);
     const i = list.findIndex((r) => r._id === doc._id);
     if (i >= 0) list[i] = doc; else { list.push(doc); list.sort((a, b) => (a.at < b.at ? -1 : 1)); }
-    const since = new Date(Date.now() - 24 * 3600e3).toISOString();
+    const since = new Date(new Date(list[list.length - 1].at).getTime() - 24 * 3600e3).toISOString();
     while (list.length > 1 && list[0].at < since) list.shift();
     const at = new Date(doc.at).getTime();
     for (const c of this.charts) {
