@@ -79,7 +79,7 @@ def help_text(program, words):
     return help_cache[key]
 
 
-COMMAND = re.compile(r"(?<![\w/.-])(vigie|vigie-bench) ([a-z][a-z0-9-]*)((?: +[^\s|;&#`]+)*)")
+COMMAND = re.compile(r"(?<![\w.-])(vigie|vigie-bench) ([a-z][a-z0-9-]*)((?: +[^\s|;&#`]+)*)")
 
 
 def check_commands(document, text):
