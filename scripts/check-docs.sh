@@ -51,7 +51,8 @@ def code_spans(text):
             fenced = not fenced
             continue
         if fenced:
-            spans.append((number, line))
+            # A shell or crontab comment is prose, not a command.
+            spans.append((number, re.sub(r"(^|\s)#.*$", "", line)))
         else:
             spans.extend((number, match) for match in re.findall(r"`([^`]+)`", line))
     return spans
