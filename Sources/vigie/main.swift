@@ -6,6 +6,9 @@ import Glibc
 nonisolated(unsafe) let commands: [any Command.Type] = [
     VersionCommand.self,
     DoctorCommand.self,
+    FetchCommand.self,
+    ReplayCommand.self,
+    CronCommand.self,
 ]
 
 func printTopLevelHelp() {
