@@ -33,12 +33,17 @@ public struct FetchRecord: Sendable {
     var document: Document {
         [
             "feed": .string(feed), "startedAt": ISOText.bson(startedAt), "finishedAt": ISOText.bson(finishedAt),
-            "ok": .bool(ok), "httpStatus": httpStatus.map { .int32(Int32($0)) } ?? .null,
+            "ok": .bool(ok), "httpStatus": Self.nullable(httpStatus.map { .int32(Int32($0)) }),
             "bytes": .int64(Int64(bytes)), "records": .int32(Int32(clamping: records)),
             "inserted": .int32(Int32(clamping: inserted)), "updated": .int32(Int32(clamping: updated)),
             "unchanged": .int32(Int32(clamping: unchanged)), "rejected": .int32(Int32(clamping: rejected)),
-            "error": error.map(BSONValue.string) ?? .null, "rawPath": rawPath.map(BSONValue.string) ?? .null,
+            "error": Self.nullable(error.map(BSONValue.string)), "rawPath": Self.nullable(rawPath.map(BSONValue.string)),
             "source": .string(source),
         ]
+    }
+
+    /// BSON null for a missing value (DESIGN.md §4 lists every field, present or not).
+    private static func nullable(_ value: BSONValue?) -> BSONValue {
+        value ?? BSONValue.null
     }
 }
