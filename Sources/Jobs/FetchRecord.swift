@@ -47,3 +47,24 @@ public struct FetchRecord: Sendable {
         value ?? BSONValue.null
     }
 }
+
+extension FetchRecord {
+    /// Reads a `fetches` document back; nil when it lacks the feed or the times.
+    public init?(document: Document) {
+        guard let feed = document["feed"]?.stringValue, let started = document["startedAt"]?.datetimeValue else { return nil }
+        self.init(feed: feed, startedAt: ISOText.date(milliseconds: started),
+                  finishedAt: document["finishedAt"]?.datetimeValue.map(ISOText.date(milliseconds:)),
+                  ok: document["ok"]?.boolValue ?? false)
+        func count(_ name: String) -> Int { Int(document[name]?.int64Value ?? 0) }
+        httpStatus = document["httpStatus"]?.int64Value.map { Int($0) }
+        bytes = count("bytes")
+        records = count("records")
+        inserted = count("inserted")
+        updated = count("updated")
+        unchanged = count("unchanged")
+        rejected = count("rejected")
+        error = document["error"]?.stringValue
+        rawPath = document["rawPath"]?.stringValue
+        source = document["source"]?.stringValue ?? "http"
+    }
+}

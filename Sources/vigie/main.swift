@@ -10,6 +10,9 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     FetchCommand.self,
     ReplayCommand.self,
     CronCommand.self,
+    RollupCommand.self,
+    ReportCommand.self,
+    FeedsCommand.self,
 ]
 
 func printTopLevelHelp() {

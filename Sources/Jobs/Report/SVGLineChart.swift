@@ -18,7 +18,7 @@ struct SVGLineChart {
     static let palette = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#718096", "#d69e2e", "#319795"]
 
     func render() -> String {
-        let left = 56.0, right = 12.0, top = 16.0, bottom = 40.0 + 14.0 * Double((series.count + 3) / 4)
+        let left = 56.0, right = 12.0, top = 24.0, bottom = 40.0 + 14.0 * Double((series.count + 3) / 4)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let values = series.flatMap { $0.points.map(\.value) }
         var low = values.min() ?? 0, high = values.max() ?? 1
@@ -38,7 +38,7 @@ struct SVGLineChart {
             svg += SVGText.line(x1: x(date), y1: top, x2: x(date), y2: top + plotHeight, color: "#eee")
             svg += SVGText.text(HTMLText.time(date), x: x(date), y: top + plotHeight + 14, anchor: "middle")
         }
-        svg += SVGText.text(unit, x: 4, y: top + 8)
+        svg += SVGText.text(unit, x: left, y: 12)
         for (index, line) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
             let sorted = line.points.sorted { $0.at < $1.at }
