@@ -167,6 +167,29 @@ import Testing
         #expect(try harness.fetches("usgs").last?["httpStatus"]?.int64Value == 304)
     }
 
+    @Test func readingsAlreadyStoredAreNotResentUntilTheHourlyReconcile() throws {
+        let harness = try FetchHarness()
+        defer { harness.cleanUp() }
+        harness.server.script(APIPath.usgs, [.json(try TestFixtures.data("usgs/all_hour_2024-07-27.geojson"))])
+        let start = Date()
+        func runner(at offset: TimeInterval) -> FetchRunner {
+            var runner = harness.runner()
+            runner.now = { start.addingTimeInterval(offset) }
+            return runner
+        }
+        #expect(runner(at: 0).run(feed: "usgs", origin: harness.server.origin).record.inserted == 4)
+        // Someone deletes a reading; ten minutes later the same payload is skipped entirely (nothing sent).
+        try harness.store().readings.deleteOne(["feed": "usgs"])
+        let skipped = runner(at: 600).run(feed: "usgs", origin: harness.server.origin)
+        #expect(skipped.record.unchanged == 4 && skipped.record.inserted == 0)
+        #expect(harness.lines.all.contains { $0.hasPrefix("event=readings_already_stored feed=usgs skipped=4 sent=0") })
+        #expect(try harness.readings("usgs").count == 3)
+        // After the reconcile period every reading is sent again and the missing one comes back.
+        let reconciled = runner(at: 3700).run(feed: "usgs", origin: harness.server.origin)
+        #expect(reconciled.record.inserted == 1 && reconciled.record.unchanged == 3)
+        #expect(try harness.readings("usgs").count == 4)
+    }
+
     @Test func demoModeReplaysRecordedPayloadsMovedToNow() throws {
         let harness = try FetchHarness { $0.fixturesDirectory = TestFixtures.directory }
         defer { harness.cleanUp() }
