@@ -33,7 +33,7 @@ import Testing
         var text = try String(contentsOfFile: table, encoding: .utf8)
         #expect(text.components(separatedBy: CrontabInstaller.beginMarker).count == 2)
         #expect(text.contains("\(TestFixtures.projectDirectory)/cron/run-job.sh fetch usgs"))
-        #expect(!text.contains(Crontab.projectPlaceholder))
+        #expect(!text.contains(Crontab.projectToken))
 
         // Someone else's lines, before and after.
         try ("0 4 * * * backup.sh\n" + text + "MAILTO=me\n30 2 * * 0 weekly.sh\n").write(toFile: table, atomically: true, encoding: .utf8)
