@@ -1,18 +1,24 @@
-// vigie-bench: benchmarks, one per first argument.
+// vigie-bench: benchmarks, selected by the first argument.
 #if canImport(Glibc)
 import Glibc
 #endif
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "ingest":
-    do {
-        try IngestBenchmark.run(arguments: Array(arguments.dropFirst()))
-    } catch {
-        print("vigie-bench ingest: \(error)")
-        exit(1)
+let benchmarkArguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch benchmarkArguments.first {
+    case "store":
+        try StoreBenchmark.run(arguments: Array(benchmarkArguments.dropFirst()))
+    case "ingest":
+        try IngestBenchmark.run(arguments: Array(benchmarkArguments.dropFirst()))
+    case "all":
+        try StoreBenchmark.run(arguments: Array(benchmarkArguments.dropFirst()))
+        try IngestBenchmark.run(arguments: [])
+    default:
+        print("usage: vigie-bench store [options] | ingest [--runs N] | all")
+        exit(2)
     }
-default:
-    print("usage: vigie-bench ingest [--runs N]")
-    exit(2)
+} catch {
+    let line = Array("vigie-bench: \(error)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(1)
 }
