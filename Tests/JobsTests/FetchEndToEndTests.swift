@@ -143,6 +143,15 @@ import Testing
         #expect(second.record.updated == 0)
         #expect(harness.server.received.filter { $0.path == APIPath.velibInformation }.count == 1)
         #expect(harness.server.received.filter { $0.path == APIPath.velibStatus }.count == 2)
+
+        // A copy older than a day is fetched again.
+        let cached = harness.settings.home + "/cache/velib/station_information.json"
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-2 * 86_400)], ofItemAtPath: cached)
+        let third = harness.fetch("velib")
+        #expect(third.failure == nil)
+        #expect(harness.server.received.filter { $0.path == APIPath.velibInformation }.count == 2)
+        let age = try #require(try FileManager.default.attributesOfItem(atPath: cached)[.modificationDate] as? Date)
+        #expect(Date().timeIntervalSince(age) < 60)
     }
 
     @Test func conditionalRequestsMakeAnUnchangedPayloadCostNothing() throws {

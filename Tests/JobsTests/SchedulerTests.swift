@@ -33,6 +33,32 @@ import Testing
         #expect(Date().timeIntervalSince(stopStarted) < 3)
     }
 
+    @Test func theTimerStartsJobsAtTheMinuteBoundary() throws {
+        let (project, fake) = try RunJobScriptTests.makeProject()
+        defer { try? FileManager.default.removeItem(atPath: project) }
+        try "* * * * * @PROJECT@/cron/run-job.sh fetch usgs\n17 3 * * * @PROJECT@/cron/run-job.sh report\n"
+            .write(toFile: project + "/cron/vigie.crontab", atomically: true, encoding: .utf8)
+        // A clock set so that the next minute boundary is 1.5 s away.
+        let real = Date()
+        let boundary = (real.timeIntervalSince1970 / 60).rounded(.up) * 60 + 60
+        let offset = boundary - 1.5 - real.timeIntervalSince1970
+        let lines = LineCollector()
+        let scheduler = try Scheduler(crontabPath: project + "/cron/vigie.crontab", projectDirectory: project,
+                                      environment: ["VIGIE_BIN": fake, "PATH": "/usr/bin:/bin"],
+                                      log: JobLog(sink: lines.append), timeZone: TimeZone(identifier: "UTC")!,
+                                      now: { Date().addingTimeInterval(offset) })
+        scheduler.start()
+        defer { scheduler.stop() }
+        usleep(700_000)
+        #expect(!lines.all.contains { $0.hasPrefix("event=job_start") }, "nothing runs before the boundary")
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !lines.all.contains(where: { $0.hasPrefix("event=job_end") }) { usleep(50_000) }
+        let starts = lines.all.filter { $0.hasPrefix("event=job_start") }
+        #expect(starts.count == 1)
+        #expect(starts.first?.contains("fetch usgs") == true)
+        #expect(lines.all.contains { $0.hasPrefix("event=job_end") && $0.contains("status=0") })
+    }
+
     @Test func stopTerminatesRunningJobs() throws {
         let (project, fake) = try RunJobScriptTests.makeProject()
         defer { try? FileManager.default.removeItem(atPath: project) }
