@@ -67,7 +67,7 @@ public struct FetchRunner: Sendable {
         log.event("demo_payload", ["feed": feed.id, "file": file])
         let ingestor = Ingestor(log: log)
         let readings = Ingestor.shiftedToNow(try ingestor.normalise(feed, payloads: payloads, record: &record), now: record.startedAt)
-        try ingestor.store(readings, into: database, fetchedAt: record.startedAt, record: &record)
+        try ingestor.store(readings, into: database, fetchedAt: record.startedAt, expectingNew: true, record: &record)
     }
 
     private func runHTTP(_ feed: any Feed, origin: String?, record: inout FetchRecord) throws(JobFailure) {
@@ -145,7 +145,8 @@ public struct FetchRunner: Sendable {
         let changed = previous.map { cache in readings.filter { !SeenReadingsCache.isStored($0, in: cache.entries) } } ?? readings
         let refused: Set<String>
         do {
-            refused = try ingestor.store(changed, into: database, fetchedAt: record.startedAt, record: &record)
+            refused = try ingestor.store(changed, into: database, fetchedAt: record.startedAt,
+                                         expectingNew: previous != nil, record: &record)
         } catch {
             let recovery = record.rawPath.map { "; the raw payload is kept: run 'vigie replay \(feed.id) \($0)' once the database is back" } ?? ""
             throw JobFailure(error.kind, "feed \(feed.id): \(error.message)\(recovery)")

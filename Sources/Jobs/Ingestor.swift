@@ -36,11 +36,12 @@ struct Ingestor {
     /// `rejected` with their reason logged, and their keys returned; a failure of the database as a whole is
     /// a `.database` failure.
     @discardableResult
-    func store(_ readings: [Reading], into database: JobDatabase, fetchedAt: Date, record: inout FetchRecord) throws(JobFailure) -> Set<String> {
+    func store(_ readings: [Reading], into database: JobDatabase, fetchedAt: Date, expectingNew: Bool = false,
+               record: inout FetchRecord) throws(JobFailure) -> Set<String> {
         let store = try database.store()
         let counts: UpsertCounts
         do {
-            counts = try store.upsert(readings, fetchedAt: fetchedAt)
+            counts = try store.upsert(readings, fetchedAt: fetchedAt, expectingNew: expectingNew)
         } catch {
             throw JobDatabase.failure(error, doing: "upserting \(readings.count) readings of \(record.feed)")
         }

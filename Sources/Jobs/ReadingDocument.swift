@@ -20,6 +20,14 @@ enum ReadingDocument {
         return ["$set": .document(revisable(reading)), "$setOnInsert": .document(insertOnly)]
     }
 
+    /// The whole document of a new reading, in the field order of DESIGN.md §4.
+    static func insert(_ reading: Reading, fetchedAt: Date) -> Document {
+        var document: Document = ["_id": .objectId(ObjectId()), "feed": .string(reading.feed), "key": .string(reading.key),
+                                  "at": ISOText.bson(reading.at), "fetchedAt": ISOText.bson(fetchedAt)]
+        for (name, value) in revisable(reading) { document.append(name, value) }
+        return document
+    }
+
     /// The fields a later payload may revise: values, tags (when any) and geo (when known).
     static func revisable(_ reading: Reading) -> Document {
         var set: Document = ["values": .document(values(reading.values))]
