@@ -55,7 +55,7 @@ enum ChangeStreamOpener {
                 guard time > trimmed || trimmed == 0 else {
                     throw CommandError.changeStreamHistoryLost("startAtOperationTime is older than the oldest oplog entry kept")
                 }
-                return max(time - 1, 0)
+                return max(time &- 1, 0)
             }
             return session.engine.lastTimestamp
         }

@@ -31,7 +31,8 @@ enum QueryExecutor {
         guard let collection = session.collection(database, name) else { return ([], statistics) }
         let (plan, sorted) = QueryPlanner.plan(filter: options.filter, sort: sortFields, collection: collection)
         statistics.plan = plan
-        let wanted = options.limit > 0 && (sorted || sorter == nil) ? options.skip + options.limit : Int.max
+        let (sum, overflow) = options.skip.addingReportingOverflow(options.limit)
+        let wanted = options.limit > 0 && (sorted || sorter == nil) && !overflow ? sum : Int.max
         var results = [Document]()
         let examinedBefore = (session.documentsExamined, session.keysExamined)
         try session.scan(collection, plan: plan) { stored in
