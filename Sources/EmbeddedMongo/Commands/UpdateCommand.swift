@@ -46,6 +46,7 @@ enum UpdateCommand {
         }
         try ReadCommands.rejectCollation(statement)
         if statement["arrayFilters"] != nil { throw CommandError.notImplemented("arrayFilters") }
+        try NestingDepth.checkPaths(update)
         let engine = try UpdateEngine(update: update)
         let multi = statement["multi"]?.boolValue ?? false
         let upsert = statement["upsert"]?.boolValue ?? false
@@ -80,6 +81,7 @@ enum UpdateCommand {
     /// the replacement with the filter's `_id` when it gives one.
     static func insertUpsert(_ engine: UpdateEngine, filter: Document, into info: CollectionInfo,
                              session: StorageSession) throws -> Document {
+        try NestingDepth.checkPaths(.document(["$filter": .document(filter)]))
         let seed = UpdateEngine.upsertSeed(filter: filter)
         var document: Document
         switch engine.kind {
@@ -91,6 +93,7 @@ enum UpdateCommand {
         case .operators:
             document = try engine.apply(to: seed, isInsert: true).document
         }
+        try NestingDepth.check(document)
         return try session.insert(document, into: info)
     }
 }

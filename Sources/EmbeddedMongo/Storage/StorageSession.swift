@@ -61,6 +61,7 @@ final class StorageSession {
                  updateDescription: Document?) throws {
         let bytes = document.bytes
         guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
+        try NestingDepth.check(document)
         let statement = try connection.prepare("UPDATE \(collection.tableName) SET doc = ? WHERE rid = ?")
         statement.bind(1, bytes)
         statement.bind(2, old.rowId)

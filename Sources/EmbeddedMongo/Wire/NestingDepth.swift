@@ -1,3 +1,5 @@
+import BSON
+
 /// Measures how deeply a raw BSON document nests, without recursion, before anything decodes it: a valid but
 /// absurdly deep document would otherwise exhaust a thread's stack in recursive decoders.
 enum NestingDepth {
@@ -64,5 +66,26 @@ enum NestingDepth {
             position += size
         }
         return false
+    }
+}
+
+extension NestingDepth {
+    /// Refuses a document about to be stored when it nests too deeply (an update can deepen a document).
+    static func check(_ document: Document) throws {
+        let bytes = document.bytes
+        if exceedsLimit(bytes[...], start: 0, end: bytes.count) {
+            throw CommandError(code: 15, codeName: "Overflow", message: "document nests deeper than \(limit) levels")
+        }
+    }
+
+    /// Refuses an update whose field paths are longer than any storable document could be deep.
+    static func checkPaths(_ update: BSONValue) throws {
+        guard case .document(let document) = update else { return }
+        for (name, argument) in document.pairs where name.hasPrefix("$") {
+            guard case .document(let fields) = argument else { continue }
+            for key in fields.keys where key.utf8.lazy.filter({ $0 == 0x2E }).count >= limit {
+                throw CommandError(code: 15, codeName: "Overflow", message: "update path '\(key.prefix(40))...' is deeper than \(limit) levels")
+            }
+        }
     }
 }
