@@ -1,29 +1,49 @@
 import BSON
 
-/// The SQLite database behind the store: one file in WAL mode, one connection serialised by a lock, a catalog
-/// cached in memory, the cluster clock and the oplog, and a commit signal that wakes waiting change streams.
+/// The SQLite database behind the store: one file in WAL mode; one writer connection serialised by a lock, and
+/// a pool of reader connections that read committed snapshots beside it (WAL lets readers and the writer run
+/// at once). Also the catalog cached in memory, the cluster clock, the oplog, and the commit signal that
+/// wakes waiting change streams.
 final class StorageEngine: @unchecked Sendable {
-    // `lock` guards `connection`, `catalog`, `lastTimestamp`, `oplogCount` and `trimmedThrough`;
-    // `commitSignal` guards `committed` and is broadcast after every COMMIT that wrote oplog entries.
+    // `lock` guards `connection` (the writer), `lastTimestamp`, `oplogCount`, `writesSinceTrim`.
+    // `catalogLock` guards `storedCatalog` (written under `lock` too, read by any reader).
+    // `commitSignal` guards `committed`, `closed`, `idleReaders` and `examined`; it is
+    // broadcast after every COMMIT that wrote oplog entries.
     private let lock = ConditionLock()
     let connection: SQLiteConnection
-    var catalog: [String: CollectionInfo] = [:]
+    private let catalogLock = ConditionLock()
+    private var storedCatalog: [String: CollectionInfo] = [:]
     var lastTimestamp: Int64 = 0
     var oplogCount: Int64 = 0
-    var trimmedThrough: Int64 = 0
+    private var writerTrimmedThrough: Int64 = 0
     let oplogLimits: OplogLimits
     private var writesSinceTrim = 0
+    private let path: String
 
     let commitSignal = ConditionLock()
     private var committed: Int64 = 0
     private var closed = false
+    private var idleReaders: [SQLiteConnection] = []
 
     /// Documents and index keys read by scans since start (the planner's tests watch these).
-    private(set) var documentsExamined: Int64 = 0
-    private(set) var keysExamined: Int64 = 0
+    private var examined: (documents: Int64, keys: Int64) = (0, 0)
+
+    var catalog: [String: CollectionInfo] {
+        get { catalogLock.withLock { storedCatalog } }
+        set { catalogLock.withLock { storedCatalog = newValue } }
+    }
+
+    /// Oplog entries at or below this cluster time were trimmed (a resume point below it lost history), as of
+    /// the session's own snapshot.
+    func trimmedThrough(in session: StorageSession) throws -> Int64 {
+        let statement = try session.connection.prepare("SELECT value FROM meta WHERE key = 'trimmedThrough'")
+        defer { statement.reset() }
+        return try statement.step() ? statement.int64(0) : 0
+    }
 
     init(path: String, oplogLimits: OplogLimits) throws {
         self.oplogLimits = oplogLimits
+        self.path = path
         connection = try SQLiteConnection(path: path)
         try connection.execute("PRAGMA journal_mode=WAL")
         // FULL: the WAL is fsynced at every COMMIT, so an acknowledged write survives a power cut, not only kill -9.
@@ -49,9 +69,9 @@ final class StorageEngine: @unchecked Sendable {
             oplogCount = statement.int64(1)
             statement.reset()
             let meta = try connection.prepare("SELECT value FROM meta WHERE key = 'trimmedThrough'")
-            if try meta.step() { trimmedThrough = meta.int64(0) }
+            if try meta.step() { writerTrimmedThrough = meta.int64(0) }
             meta.reset()
-            lastTimestamp = max(lastTimestamp, trimmedThrough)
+            lastTimestamp = max(lastTimestamp, writerTrimmedThrough)
             // Start the clock at the present, so even a fresh store reports a real cluster time.
             lastTimestamp = max(lastTimestamp, (WallClock.milliseconds / 1000) << 32)
         }
@@ -59,20 +79,43 @@ final class StorageEngine: @unchecked Sendable {
     }
 
     func close() {
-        lock.withLock {
+        commitSignal.withLock {
             closed = true
-            connection.forgetStatements()
+            idleReaders.removeAll()
+            commitSignal.broadcast()
         }
-        commitSignal.withLock { commitSignal.broadcast() }
+        lock.withLock { connection.forgetStatements() }
     }
 
-    /// Runs `body` with the database to itself, outside any explicit transaction (reads).
+    /// Runs `body` in one read transaction on a reader connection: a consistent snapshot of what was committed,
+    /// taken without waiting for the writer.
     func read<T>(_ body: (StorageSession) throws -> T) throws -> T {
-        try lock.withLock {
+        let reader: SQLiteConnection = try commitSignal.withLock {
             guard !closed else { throw CommandError.shuttingDown }
-            let session = StorageSession(engine: self)
-            defer { recordStatistics(session) }
+            return idleReaders.popLast()
+        } ?? openReader()
+        let session = StorageSession(engine: self, connection: reader)
+        defer {
+            recordStatistics(session)
+            commitSignal.withLock { if !closed { idleReaders.append(reader) } }
+        }
+        do {
+            try reader.prepare("BEGIN").run()
+            defer { try? reader.prepare("COMMIT").run() }
             return try body(session)
+        } catch let error as SQLiteError {
+            throw CommandError.internalError(error.description)
+        }
+    }
+
+    private func openReader() throws -> SQLiteConnection {
+        do {
+            let reader = try SQLiteConnection(path: path)
+            try reader.execute("PRAGMA busy_timeout=5000")
+            try reader.execute("PRAGMA cache_size=-65536")
+            return reader
+        } catch let error as SQLiteError {
+            throw CommandError.internalError("cannot open a reader: \(error)")
         }
     }
 
@@ -80,9 +123,9 @@ final class StorageEngine: @unchecked Sendable {
     /// entirely if `body` throws.
     func write<T>(_ body: (StorageSession) throws -> T) throws -> T {
         let (result, newest): (T, Int64) = try lock.withLock {
-            guard !closed else { throw CommandError.shuttingDown }
+            guard commitSignal.withLock({ !closed }) else { throw CommandError.shuttingDown }
             try connection.execute("BEGIN IMMEDIATE")
-            let session = StorageSession(engine: self)
+            let session = StorageSession(engine: self, connection: connection)
             defer { recordStatistics(session) }
             do {
                 let result = try body(session)
@@ -180,21 +223,26 @@ final class StorageEngine: @unchecked Sendable {
             if try statement.step() { cutoff = max(cutoff, statement.int64(0)) }
             statement.reset()
         }
-        guard cutoff > trimmedThrough else { return }
+        guard cutoff > writerTrimmedThrough else { return }
         let delete = try connection.prepare("DELETE FROM oplog WHERE ts <= ?")
         delete.bind(1, cutoff)
         try delete.run()
         oplogCount -= Int64(connection.changes)
-        trimmedThrough = cutoff
+        writerTrimmedThrough = cutoff
         let meta = try connection.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('trimmedThrough', ?)")
         meta.bind(1, cutoff)
         try meta.run()
     }
 
     private func recordStatistics(_ session: StorageSession) {
-        documentsExamined += session.documentsExamined
-        keysExamined += session.keysExamined
+        commitSignal.withLock {
+            examined.documents += session.documentsExamined
+            examined.keys += session.keysExamined
+        }
     }
+
+    /// Documents and index keys read by scans since the store opened.
+    var statistics: (documents: Int64, keys: Int64) { commitSignal.withLock { examined } }
 }
 
 /// How much change-stream history the oplog keeps.

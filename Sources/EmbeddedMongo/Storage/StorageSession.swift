@@ -14,11 +14,13 @@ final class StorageSession {
     var documentsExamined: Int64 = 0
     var keysExamined: Int64 = 0
 
-    init(engine: StorageEngine) {
-        self.engine = engine
-    }
+    /// The writer connection inside `write`, a reader connection inside `read`.
+    let connection: SQLiteConnection
 
-    var connection: SQLiteConnection { engine.connection }
+    init(engine: StorageEngine, connection: SQLiteConnection) {
+        self.engine = engine
+        self.connection = connection
+    }
 
     static let maxDocumentSize = 16 * 1024 * 1024
 
