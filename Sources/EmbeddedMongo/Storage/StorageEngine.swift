@@ -6,13 +6,13 @@ import BSON
 /// wakes waiting change streams.
 final class StorageEngine: @unchecked Sendable {
     // `lock` guards `connection` (the writer), `lastTimestamp`, `oplogCount`, `writesSinceTrim`.
-    // `catalogLock` guards `storedCatalog` (written under `lock` too, read by any reader).
+    // `catalogLock` guards `publishedCatalog`: the catalog as of the last commit (replaced under `lock` too).
     // `commitSignal` guards `committed`, `closed`, `idleReaders` and `examined`; it is
     // broadcast after every COMMIT that wrote oplog entries.
     private let lock = ConditionLock()
     let connection: SQLiteConnection
     private let catalogLock = ConditionLock()
-    private var storedCatalog: [String: CollectionInfo] = [:]
+    private var publishedCatalog = CatalogSnapshot(version: 0, collections: [:])
     var lastTimestamp: Int64 = 0
     var oplogCount: Int64 = 0
     private var writerTrimmedThrough: Int64 = 0
@@ -28,10 +28,8 @@ final class StorageEngine: @unchecked Sendable {
     /// Documents and index keys read by scans since start (the planner's tests watch these).
     private var examined: (documents: Int64, keys: Int64) = (0, 0)
 
-    var catalog: [String: CollectionInfo] {
-        get { catalogLock.withLock { storedCatalog } }
-        set { catalogLock.withLock { storedCatalog = newValue } }
-    }
+    /// The catalog as of the last commit.
+    var catalog: CatalogSnapshot { catalogLock.withLock { publishedCatalog } }
 
     /// Oplog entries at or below this cluster time were trimmed (a resume point below it lost history), as of
     /// the session's own snapshot.
@@ -62,7 +60,7 @@ final class StorageEngine: @unchecked Sendable {
                 db TEXT NOT NULL, coll TEXT, dockey BLOB, doc BLOB, extra BLOB);
             """)
         try lock.withLock {
-            try loadCatalog()
+            publishedCatalog = try CatalogSnapshot.load(from: connection)
             let statement = try connection.prepare("SELECT COALESCE(MAX(ts), 0), COUNT(*) FROM oplog")
             _ = try statement.step()
             lastTimestamp = statement.int64(0)
@@ -94,14 +92,17 @@ final class StorageEngine: @unchecked Sendable {
             guard !closed else { throw CommandError.shuttingDown }
             return idleReaders.popLast()
         } ?? openReader()
-        let session = StorageSession(engine: self, connection: reader)
-        defer {
-            recordStatistics(session)
-            commitSignal.withLock { if !closed { idleReaders.append(reader) } }
-        }
+        defer { commitSignal.withLock { if !closed { idleReaders.append(reader) } } }
         do {
             try reader.prepare("BEGIN").run()
             defer { try? reader.prepare("COMMIT").run() }
+            // The first read pins the snapshot; the catalog must be the one of that snapshot, not a newer one
+            // (a table created or dropped since) nor an older one.
+            let version = try CatalogSnapshot.version(in: reader)
+            let published = catalog
+            let collections = published.version == version ? published.collections : try CatalogSnapshot.load(from: reader).collections
+            let session = StorageSession(engine: self, connection: reader, catalog: collections)
+            defer { recordStatistics(session) }
             return try body(session)
         } catch let error as SQLiteError {
             throw CommandError.internalError(error.description)
@@ -125,16 +126,22 @@ final class StorageEngine: @unchecked Sendable {
         let (result, newest): (T, Int64) = try lock.withLock {
             guard commitSignal.withLock({ !closed }) else { throw CommandError.shuttingDown }
             try connection.execute("BEGIN IMMEDIATE")
-            let session = StorageSession(engine: self, connection: connection)
+            let current = catalog
+            let session = StorageSession(engine: self, connection: connection, catalog: current.collections)
             defer { recordStatistics(session) }
             do {
                 let result = try body(session)
                 if session.wroteOplog { try trimOplogIfDue() }
+                if session.catalogChanged { try CatalogSnapshot.setVersion(current.version + 1, in: connection) }
                 try connection.execute("COMMIT")
+                if session.catalogChanged {
+                    let next = CatalogSnapshot(version: current.version + 1, collections: session.catalog)
+                    catalogLock.withLock { publishedCatalog = next }
+                }
                 return (result, session.wroteOplog ? lastTimestamp : 0)
             } catch {
+                // The published catalog never saw this transaction's changes: nothing to undo in memory.
                 try? connection.execute("ROLLBACK")
-                if session.catalogChanged { try? loadCatalog() }
                 if let sqliteError = error as? SQLiteError { throw CommandError.internalError(sqliteError.description) }
                 throw error
             }
@@ -174,30 +181,6 @@ final class StorageEngine: @unchecked Sendable {
         let candidate = seconds << 32 | 1
         lastTimestamp = max(lastTimestamp + 1, candidate)
         return lastTimestamp
-    }
-
-    func loadCatalog() throws {
-        var loaded = [String: CollectionInfo]()
-        var byId = [Int64: String]()
-        let collections = try connection.prepare("SELECT id, db, name FROM collections")
-        while try collections.step() {
-            let info = CollectionInfo(id: collections.int64(0), database: collections.text(1), name: collections.text(2), indexes: [])
-            loaded[info.namespace] = info
-            byId[info.id] = info.namespace
-        }
-        let indexes = try connection.prepare("SELECT id, collection, name, spec, multikey FROM indexes ORDER BY id")
-        while try indexes.step() {
-            guard let namespace = byId[indexes.int64(1)] else { continue }
-            let spec = try Document(bytes: indexes.blob(3))
-            let keyPattern = spec["key"]?.documentValue ?? Document()
-            let definition = IndexDefinition(id: indexes.int64(0), name: indexes.text(2), keyPattern: keyPattern,
-                                             fields: try IndexDefinition.parseFields(keyPattern),
-                                             unique: spec["unique"]?.boolValue ?? false,
-                                             sparse: spec["sparse"]?.boolValue ?? false,
-                                             multikey: indexes.int64(4) != 0)
-            loaded[namespace]?.indexes.append(definition)
-        }
-        catalog = loaded
     }
 
     /// Deletes the oldest oplog entries beyond `maxEntries` or older than `maxAgeSeconds`, walking the

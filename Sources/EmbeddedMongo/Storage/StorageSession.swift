@@ -17,9 +17,13 @@ final class StorageSession {
     /// The writer connection inside `write`, a reader connection inside `read`.
     let connection: SQLiteConnection
 
-    init(engine: StorageEngine, connection: SQLiteConnection) {
+    /// The catalog this session sees: its snapshot's, plus its own changes inside a write.
+    var catalog: [String: CollectionInfo]
+
+    init(engine: StorageEngine, connection: SQLiteConnection, catalog: [String: CollectionInfo]) {
         self.engine = engine
         self.connection = connection
+        self.catalog = catalog
     }
 
     static let maxDocumentSize = 16 * 1024 * 1024
@@ -193,9 +197,10 @@ final class StorageSession {
         let statement = try connection.prepare("UPDATE indexes SET multikey = 1 WHERE id = ?")
         statement.bind(1, index.id)
         try statement.run()
-        if let position = engine.catalog[collection.namespace]?.indexes.firstIndex(where: { $0.id == index.id }) {
-            engine.catalog[collection.namespace]?.indexes[position].multikey = true
+        if let position = catalog[collection.namespace]?.indexes.firstIndex(where: { $0.id == index.id }) {
+            catalog[collection.namespace]?.indexes[position].multikey = true
         }
+        catalogChanged = true
     }
 
     // MARK: Oplog
