@@ -91,6 +91,10 @@ final class StoreContext: @unchecked Sendable {
         let request = CommandRequest(command: command, sequences: sequences, name: name, database: database, connectionId: connection.id, context: self)
         do {
             guard let handler = Self.handlers[name] else { throw CommandError.commandNotFound(name) }
+            // Running a transaction's statements one by one would be a silently wrong answer: refuse them.
+            if command["startTransaction"] != nil || command["autocommit"] != nil {
+                throw CommandError.notImplemented("multi-document transactions")
+            }
             var reply = try handler(request)
             if !reply.contains("ok") { reply.append("ok", 1.0) }
             return finish(reply)

@@ -19,6 +19,7 @@ final class StorageEngine: @unchecked Sendable {
     let oplogLimits: OplogLimits
     private var writesSinceTrim = 0
     private let path: String
+    private var checkpointer: Checkpointer?
 
     let commitSignal = ConditionLock()
     private var committed: Int64 = 0
@@ -48,8 +49,8 @@ final class StorageEngine: @unchecked Sendable {
         try connection.execute("PRAGMA synchronous=FULL")
         try connection.execute("PRAGMA busy_timeout=5000")
         try connection.execute("PRAGMA cache_size=-262144")
-        // Checkpoint the WAL every ~40 MB rather than 4 MB: fewer, larger copies back into the database file.
-        try connection.execute("PRAGMA wal_autocheckpoint=10000")
+        // Checkpoints run on the checkpointer's thread, never inside a commit.
+        try connection.execute("PRAGMA wal_autocheckpoint=0")
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS collections (id INTEGER PRIMARY KEY, db TEXT NOT NULL, name TEXT NOT NULL,
@@ -74,9 +75,14 @@ final class StorageEngine: @unchecked Sendable {
             lastTimestamp = max(lastTimestamp, (WallClock.milliseconds / 1000) << 32)
         }
         committed = lastTimestamp
+        checkpointer = try Checkpointer(path: path)
     }
 
     func close() {
+        lock.withLock {
+            checkpointer?.stop()
+            checkpointer = nil
+        }
         commitSignal.withLock {
             closed = true
             idleReaders.removeAll()
@@ -134,6 +140,7 @@ final class StorageEngine: @unchecked Sendable {
                 if session.wroteOplog { try trimOplogIfDue() }
                 if session.catalogChanged { try CatalogSnapshot.setVersion(current.version + 1, in: connection) }
                 try connection.execute("COMMIT")
+                checkpointer?.committed(bytes: session.bytesWritten)
                 if session.catalogChanged {
                     let next = CatalogSnapshot(version: current.version + 1, collections: session.catalog)
                     catalogLock.withLock { publishedCatalog = next }

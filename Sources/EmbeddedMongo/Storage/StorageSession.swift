@@ -13,6 +13,8 @@ final class StorageSession {
     var wroteOplog = false
     var documentsExamined: Int64 = 0
     var keysExamined: Int64 = 0
+    /// Document bytes written (twice: table and oplog), to pace WAL checkpoints.
+    var bytesWritten = 0
 
     /// The writer connection inside `write`, a reader connection inside `read`.
     let connection: SQLiteConnection
@@ -42,6 +44,7 @@ final class StorageSession {
         let insert = try connection.prepare("INSERT INTO \(collection.tableName) (idkey, doc) VALUES (?, ?)")
         insert.bind(1, IndexKeyEncoder.encode(id))
         insert.bind(2, bytes)
+        bytesWritten += 2 * bytes.count + 64
         do {
             try insert.run()
         } catch let error as SQLiteError where error.isConstraintViolation {
@@ -68,6 +71,7 @@ final class StorageSession {
         let bytes = document.bytes
         guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
         try NestingDepth.check(document)
+        bytesWritten += 2 * bytes.count + 64
         let statement = try connection.prepare("UPDATE \(collection.tableName) SET doc = ? WHERE rid = ?")
         statement.bind(1, bytes)
         statement.bind(2, old.rowId)
@@ -84,6 +88,7 @@ final class StorageSession {
     }
 
     func delete(_ stored: StoredDocument, from collection: CollectionInfo) throws {
+        bytesWritten += 256
         let statement = try connection.prepare("DELETE FROM \(collection.tableName) WHERE rid = ?")
         statement.bind(1, stored.rowId)
         try statement.run()
