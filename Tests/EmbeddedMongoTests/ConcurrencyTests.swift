@@ -70,4 +70,24 @@ import Testing
         let touched = try store.command(["count": "busy", "query": .document(["touched": true])])
         #expect(touched["n"] == .int32(Int32(writers * perWriter / 10)))
     }
+
+    @Test func startingAndStoppingReleasesEveryDescriptor() throws {
+        func openDescriptors() -> Int {
+            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+        }
+        let warmup = try TestStore()
+        _ = try warmup.command(["insert": "x", "documents": .array([.document(["a": 1])])])
+        warmup.close()
+        let before = openDescriptors()
+        for _ in 0..<15 {
+            let store = try TestStore()
+            let client = try store.connect()
+            _ = try client.command(["insert": "x", "documents": .array([.document(["a": 1])])])
+            _ = try client.command(["find": "x", "filter": .document([:])])
+            _ = try client.command(["aggregate": "x", "pipeline": .array([.document(["$changeStream": .document([:])])]), "cursor": .document([:])])
+            store.close()
+            client.close()
+        }
+        #expect(openDescriptors() <= before + 3, "sockets, database files and threads are released at stop()")
+    }
 }

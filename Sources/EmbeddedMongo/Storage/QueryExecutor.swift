@@ -63,10 +63,11 @@ enum QueryExecutor {
             return results.count < wanted
         }
         if let sorter, !sorted {
-            let order = sorter.sort(results.map(\.document))
-            var byBytes = [[UInt8]: [StoredDocument]]()
-            for stored in results { byBytes[stored.document.bytes, default: []].append(stored) }
-            results = order.compactMap { document in byBytes[document.bytes]?.popLast() }
+            // Ties keep scan order, as the query engine's own sort does.
+            results = results.enumerated().sorted { left, right in
+                let order = sorter.compare(left.element.document, right.element.document)
+                return order != 0 ? order < 0 : left.offset < right.offset
+            }.map(\.element)
         }
         if limit > 0, results.count > limit { results = Array(results.prefix(limit)) }
         return results
