@@ -20,7 +20,7 @@ enum DateExpressions {
         var compiled = [Expression]()
         for name in allowed {
             if let value = document[name] {
-                compiled.append(try ExpressionEvaluator.compile(value))
+                compiled.append(try ExpressionEvaluator.compileNested(value))
             } else {
                 guard !required.contains(name) else { throw .badValue("Missing '\(name)' parameter to \(operatorName)") }
                 compiled.append(absent)
@@ -69,8 +69,13 @@ enum DateExpressions {
     /// The start of the bin holding `milliseconds`; nil for a week whose `startOfWeek` is null (MongoDB returns null).
     static func truncate(_ milliseconds: Int64, unit: String, binSize: Int64, startOfWeek: BSONValue?) throws(CommandError) -> Int64? {
         let fixed: [String: Int64] = ["millisecond": 1, "second": 1000, "minute": 60_000, "hour": 3_600_000, "day": millisecondsPerDay]
+        func width(_ unitLength: Int64) throws(CommandError) -> Int64 {
+            let (product, overflow) = unitLength.multipliedReportingOverflow(by: binSize)
+            guard !overflow else { throw .badValue("$dateTrunc binSize \(binSize) is too large for unit \(unit)") }
+            return product
+        }
         if let length = fixed[unit] {
-            return floorBin(milliseconds, origin: referenceMilliseconds, width: length * binSize)
+            return floorBin(milliseconds, origin: referenceMilliseconds, width: try width(length))
         }
         switch unit {
         case "week":
@@ -86,13 +91,14 @@ enum DateExpressions {
             }
             // 2000-01-01 was a Saturday (day 6): the first week starts on the first `weekStart` day after it.
             let origin = referenceMilliseconds + ((weekStart - 6 + 7) % 7) * millisecondsPerDay
-            return floorBin(milliseconds, origin: origin, width: 7 * millisecondsPerDay * binSize)
+            return floorBin(milliseconds, origin: origin, width: try width(7 * millisecondsPerDay))
         case "month", "quarter", "year":
             let monthsPerUnit: Int64 = unit == "month" ? 1 : (unit == "quarter" ? 3 : 12)
             let (days, _) = floorDivide(milliseconds, millisecondsPerDay)
             let (year, month, _) = ISODate.civil(fromDays: days)
             let monthsSinceReference = (year - 2000) * 12 + (month - 1)
-            let bin = floorDivide(monthsSinceReference, monthsPerUnit * binSize).0 * monthsPerUnit * binSize
+            let months = try width(monthsPerUnit)
+            let bin = floorDivide(monthsSinceReference, months).0 * months
             let (startYear, startMonth) = floorDivide(bin, 12)
             return ISODate.days(fromCivil: 2000 + startYear, startMonth + 1, 1) * millisecondsPerDay
         default:

@@ -152,10 +152,45 @@ import Testing
         #expect(try evaluate(#"{"$hour": "$at"}"#) == 8)
     }
 
+    @Test func objectsArraysAndStrings() throws {
+        #expect(try evaluate(#"{"$objectToArray": "$sub"}"#) == [["k": "x", "v": 10]])
+        #expect(try evaluate(#"{"$objectToArray": "$missing"}"#) == .null)
+        #expect(code(#"{"$objectToArray": "$a"}"#) == 40390)
+        #expect(try evaluate(#"{"$arrayToObject": [[["a", 1], ["b", 2]]]}"#) == ["a": 1, "b": 2])
+        #expect(try evaluate(#"{"$arrayToObject": {"$objectToArray": "$sub"}}"#) == ["x": 10])
+        #expect(try evaluate(#"{"$mergeObjects": ["$sub", {"y": 1}, "$n", {"x": 0}]}"#) == ["x": 0, "y": 1])
+        #expect(try evaluate(#"{"$isArray": "$arr"}"#) == true)
+        #expect(try evaluate(#"{"$sum": "$arr"}"#) == 8)
+        #expect(try evaluate(#"{"$sum": ["$a", "$f", "$s"]}"#) == 9.5)
+        #expect(try evaluate(#"{"$avg": "$arr"}"#) == .double(8.0 / 3.0))
+        #expect(try evaluate(#"{"$avg": "$empty"}"#) == .null)
+        #expect(try evaluate(#"{"$toUpper": "$s"}"#) == "TEXT")
+        #expect(try evaluate(#"{"$toLower": "MiXeD"}"#) == "mixed")
+        #expect(try evaluate(#"{"$strLenCP": "héllo"}"#) == 5)
+        #expect(try evaluate(#"{"$split": ["a,b,,c", ","]}"#) == ["a", "b", "", "c"])
+        #expect(try evaluate(#"{"$type": "$f"}"#) == "double")
+        #expect(try evaluate(#"{"$type": "$missing"}"#) == "missing")
+    }
+
+    @Test func variablesOfLetMapFilterAndReduce() throws {
+        #expect(try evaluate(#"{"$let": {"vars": {"total": {"$add": ["$a", "$b"]}}, "in": {"$multiply": ["$$total", 2]}}}"#) == 18)
+        #expect(try evaluate(#"{"$map": {"input": "$arr", "as": "x", "in": {"$add": ["$$x", "$b"]}}}"#) == [5, 3, 6])
+        #expect(try evaluate(#"{"$map": {"input": "$items", "in": "$$this.p"}}"#) == [1, 2, .null])
+        #expect(try evaluate(#"{"$filter": {"input": "$arr", "as": "x", "cond": {"$gte": ["$$x", 3]}}}"#) == [3, 4])
+        #expect(try evaluate(#"{"$filter": {"input": "$arr", "cond": {"$gte": ["$$this", 1]}, "limit": 2}}"#) == [3, 1])
+        #expect(try evaluate(#"{"$reduce": {"input": "$arr", "initialValue": 0, "in": {"$add": ["$$value", "$$this"]}}}"#) == 8)
+        #expect(try evaluate(#"{"$map": {"input": "$missing", "in": 1}}"#) == .null)
+        #expect(try evaluate(#"{"$let": {"vars": {"outer": 1}, "in": {"$map": {"input": "$arr", "in": {"$add": ["$$this", "$$outer"]}}}}}"#) == [4, 2, 5])
+        #expect(code(#"{"$map": {"input": "$a", "in": 1}}"#) == 16883)
+        #expect(errorCode { _ = try ExpressionEvaluator.compile(["$map": ["input": "$arr", "in": "$$other"]]) } == 17276)
+        #expect(errorCode { _ = try ExpressionEvaluator.compile(["$map": ["input": "$arr", "in": "$$this", "bad": 1]]) } == 9)
+        #expect(errorCode { _ = try ExpressionEvaluator.compile(["$let": ["vars": ["Upper": 1], "in": 1]]) } == 9)
+    }
+
     @Test func unknownAndUnsupportedOperatorsAreNamed() throws {
-        let unsupported = thrownError { _ = try ExpressionEvaluator.compile(["$map": ["input": "$arr"]]) }
+        let unsupported = thrownError { _ = try ExpressionEvaluator.compile(["$regexMatch": ["input": "$s", "regex": "t"]]) }
         #expect(unsupported?.code == 238)
-        #expect(unsupported?.message.contains("$map") == true)
+        #expect(unsupported?.message.contains("$regexMatch") == true)
         #expect(errorCode { _ = try ExpressionEvaluator.compile(["$frobnicate": 1]) } == 168)
         #expect(errorCode { _ = try ExpressionEvaluator.compile(["$add": 1, "$sub": 2]) } == 15983)
         #expect(errorCode { _ = try ExpressionEvaluator.compile(["$subtract": [1]]) } == 16020)

@@ -119,6 +119,27 @@ import Testing
         #expect(root == [["p": 20]])
     }
 
+    @Test func hourlyRollupOfEveryValueField() throws {
+        let readings = try jsonDocuments("""
+        [{"feed": "usgs", "key": "q1", "at": {"$date": "2024-07-27T08:05:00Z"}, "values": {"mag": 4.5, "depth": 10}},
+         {"feed": "usgs", "key": "q1", "at": {"$date": "2024-07-27T08:55:00Z"}, "values": {"mag": 2.5, "depth": 30}},
+         {"feed": "usgs", "key": "q1", "at": {"$date": "2024-07-27T09:01:00Z"}, "values": {"mag": 1.0}},
+         {"feed": "usgs", "key": "q1", "at": {"$date": "2024-07-27T10:00:00Z"}, "values": {"mag": 9.0}}]
+        """)
+        let result = try run("""
+        [{"$match": {"at": {"$gte": {"$date": "2024-07-27T08:00:00Z"}, "$lt": {"$date": "2024-07-27T10:00:00Z"}}}},
+         {"$project": {"feed": 1, "key": 1, "hour": {"$dateTrunc": {"date": "$at", "unit": "hour"}}, "value": {"$objectToArray": "$values"}}},
+         {"$unwind": "$value"},
+         {"$group": {"_id": {"feed": "$feed", "key": "$key", "hour": "$hour", "field": "$value.k"},
+                     "min": {"$min": "$value.v"}, "max": {"$max": "$value.v"}, "avg": {"$avg": "$value.v"}}}]
+        """, readings)
+        #expect(result == (try jsonDocuments("""
+        [{"_id": {"feed": "usgs", "key": "q1", "hour": {"$date": "2024-07-27T08:00:00Z"}, "field": "mag"}, "min": 2.5, "max": 4.5, "avg": 3.5},
+         {"_id": {"feed": "usgs", "key": "q1", "hour": {"$date": "2024-07-27T08:00:00Z"}, "field": "depth"}, "min": 10, "max": 30, "avg": 20.0},
+         {"_id": {"feed": "usgs", "key": "q1", "hour": {"$date": "2024-07-27T09:00:00Z"}, "field": "mag"}, "min": 1.0, "max": 1.0, "avg": 1.0}]
+        """)))
+    }
+
     @Test func unsupportedAndUnknownStagesAreNamed() throws {
         #expect(code(#"[{"$lookup": {"from": "x"}}]"#) == 238)
         #expect(code(#"[{"$bogus": {}}]"#) == 40324)

@@ -41,6 +41,8 @@ import Testing
                 == (try json(#"{"_id": 1, "item": "abc", "area": 294, "label": "A"}"#)))
         #expect(try project(#"{"dims.height": "$size.h", "_id": 0}"#) == (try json(#"{"dims": {"height": 14}}"#)))
         #expect(try project(#"{"gone": "$nothing", "_id": 0}"#) == Document())
+        #expect(try project(#"{"item": 1, "_id": "$status"}"#) == (try json(#"{"_id": "A", "item": "abc"}"#)))
+        #expect(errorCode { _ = try Projection(try json(#"{"item": 0, "_id": "$status"}"#)) } == 31252)
     }
 
     @Test func mixingInclusionAndExclusionIsAnError() throws {

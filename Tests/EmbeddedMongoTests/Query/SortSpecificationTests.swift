@@ -50,5 +50,7 @@ import Testing
         #expect(errorCode { _ = try SortSpecification(["v": 2]) } == 15975)
         #expect(errorCode { _ = try SortSpecification(["v": "up"]) } == 15975)
         #expect(errorCode { _ = try SortSpecification(["s": ["$meta": "textScore"]]) } == 238)
+        #expect(errorCode { _ = try SortSpecification(["$natural": -1]) } == 238)
+        #expect(errorCode { _ = try SortSpecification(["$x": 1]) } == 2)
     }
 }
