@@ -88,7 +88,7 @@ enum UpdateCommand {
         case .replacement(let replacement):
             document = replacement
             if document["_id"] == nil, let id = seed["_id"] {
-                document = StorageSessionDocument.prepending("_id", id, to: document)
+                document = prepending("_id", id, to: document)
             }
         case .operators:
             document = try engine.apply(to: seed, isInsert: true).document
@@ -96,11 +96,8 @@ enum UpdateCommand {
         try NestingDepth.check(document)
         return try session.insert(document, into: info)
     }
-}
 
-/// Small document edits the write paths share.
-enum StorageSessionDocument {
-    static func prepending(_ key: String, _ value: BSONValue, to document: Document) -> Document {
+    private static func prepending(_ key: String, _ value: BSONValue, to document: Document) -> Document {
         var result = Document()
         result.append(key, value)
         for (name, element) in document.pairs where name != key { result.append(name, element) }
