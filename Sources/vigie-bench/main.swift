@@ -6,10 +6,15 @@ import Glibc
 let benchmarkArguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch benchmarkArguments.first {
-    case "store", "all":
+    case "store":
         try StoreBenchmark.run(arguments: Array(benchmarkArguments.dropFirst()))
+    case "ingest":
+        try IngestBenchmark.run(arguments: Array(benchmarkArguments.dropFirst()))
+    case "all":
+        try StoreBenchmark.run(arguments: Array(benchmarkArguments.dropFirst()))
+        try IngestBenchmark.run(arguments: [])
     default:
-        print("usage: vigie-bench store [options]   (vigie-bench store --help)")
+        print("usage: vigie-bench store [options] | ingest [--runs N] | all")
         exit(2)
     }
 } catch {
