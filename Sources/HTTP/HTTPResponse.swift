@@ -39,7 +39,7 @@ public struct HTTPResponse: Sendable {
     public func serialized(keepAlive: Bool, headOnly: Bool = false) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(HTTPResponse.reason(for: status))\r\n"
         for field in headers.fields where !field.name.caseInsensitiveEquals("Content-Length")
-            && !field.name.caseInsensitiveEquals("Connection") {
+            && (status == 101 || !field.name.caseInsensitiveEquals("Connection")) {
             head += "\(field.name): \(field.value)\r\n"
         }
         let bodyless = status == 204 || status == 304 || (100..<200).contains(status)

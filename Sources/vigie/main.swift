@@ -5,6 +5,7 @@ import Glibc
 /// Every subcommand, in the order `vigie --help` lists them.
 nonisolated(unsafe) let commands: [any Command.Type] = [
     VersionCommand.self,
+    WsEchoCommand.self,
 ]
 
 func printTopLevelHelp() {
