@@ -20,6 +20,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
     private var assembler: WebSocketMessageAssembler
     private var state = State.open
     private var failed = false
+    private var finished = false
     private var lastActivity = Monotonic.nanoseconds()
     private var pingSentAt: UInt64?
     private var closeSentAt: UInt64?
@@ -116,6 +117,14 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
         state = .closed
         timer?.cancel()
         timer = nil
+        finish()
+    }
+
+    /// Leaves the hub and tells the owner, once: as soon as the WebSocket is done (closing
+    /// handshake completed or failed), even if TCP lingers a little longer.
+    private func finish() {
+        guard !finished else { return }
+        finished = true
         hub?.remove(self)
         endpoint.onClose?(self)
     }
@@ -154,6 +163,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
             state = .closeSent
             failed = true
             connection.closeAfterFlush(linger: endpoint.configuration.closeTimeout)
+            finish()
         }
     }
 
@@ -173,6 +183,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
         if state == .open { connection.write(WebSocketFrameEncoder.close(code: failure.code, reason: failure.reason)) }
         state = .closeSent
         connection.closeAfterFlush(linger: endpoint.configuration.closeTimeout)
+        finish()
     }
 
     // MARK: keep-alive
