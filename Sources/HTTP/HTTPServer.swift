@@ -36,6 +36,9 @@ public final class HTTPServer: @unchecked Sendable {
     public let router = Router()
     public private(set) var staticFiles: StaticFiles?
     private(set) var upgraders: [String: HTTPUpgrader] = [:]
+    /// Runs before routing (not for upgrade paths); a non-nil response answers the request instead,
+    /// e.g. a 401 when a token is missing.
+    public var filter: (@Sendable (HTTPRequest) -> HTTPResponse?)?
     private var listener: Listener?
     /// The loops, available after `start()`.
     public private(set) var group: EventLoopGroup?

@@ -162,6 +162,13 @@ public final class EventLoop: @unchecked Sendable {
             runTimers()
             flushConnections()
         }
+        // The loop owns what is registered on it: finish handed-over work, then close everything.
+        runTasks()
+        for case let connection as Connection in handlers { connection.close() }
+        for (slot, handler) in handlers.enumerated() where handler != nil {
+            deregister(fd: Int32(slot))
+            Glibc.close(Int32(slot))
+        }
         threadID = nil
     }
 

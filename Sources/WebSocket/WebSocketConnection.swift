@@ -91,6 +91,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
         guard state == .open else { return false }
         if connection.queuedBytes + frame.count > endpoint.configuration.maxQueuedBytes {
             writeLog("event=ws_overflow id=\(id) peer=\(peer) queued=\(connection.queuedBytes)")
+            endpoint.overflowCounter.add(1, ordering: .relaxed)
             connection.discardUnsentWrites()
             fail(WebSocketFailure(WebSocketCloseCode.tryAgainLater, "send queue full"))
             return false
@@ -102,6 +103,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
     // MARK: lifecycle (loop thread)
 
     func open(leftover: [UInt8]) {
+        endpoint.openCounter.add(1, ordering: .relaxed)
         armTimer()
         endpoint.onOpen?(self)
         if !leftover.isEmpty {
@@ -125,6 +127,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
     private func finish() {
         guard !finished else { return }
         finished = true
+        endpoint.openCounter.subtract(1, ordering: .relaxed)
         hub?.remove(self)
         endpoint.onClose?(self)
     }

@@ -41,6 +41,13 @@ public final class WebSocketEndpoint: HTTPUpgrader {
     let onBinary: (@Sendable (WebSocketConnection, [UInt8]) -> Void)?
     let onClose: (@Sendable (WebSocketConnection) -> Void)?
     private let nextID = Atomic<UInt64>(1)
+    let openCounter = Atomic<Int>(0)
+    let overflowCounter = Atomic<Int>(0)
+
+    /// WebSocket connections currently open on this endpoint (for /metrics).
+    public var openConnections: Int { openCounter.load(ordering: .relaxed) }
+    /// Connections closed with 1013 because their send queue overflowed, since start.
+    public var overflowCloses: Int { overflowCounter.load(ordering: .relaxed) }
 
     public init(configuration: WebSocketConfiguration = WebSocketConfiguration(),
                 onOpen: (@Sendable (WebSocketConnection) -> Void)? = nil,

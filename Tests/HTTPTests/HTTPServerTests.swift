@@ -193,6 +193,31 @@ func withServer(_ configuration: HTTPServer.Configuration = .init(port: 0, loopC
         }
     }
 
+    @Test func filterAnswersBeforeRouting() throws {
+        try withServer(setup: { server in
+            Self.api(server)
+            server.filter = { request in
+                request.query["token"] == "t" || request.headers["Authorization"] == "Bearer t" ? nil : .error(401, "token required")
+            }
+        }) { port in
+            let client = try HTTPTestClient(port: port)
+            #expect(try client.get("/api/echo").status == 401)
+            #expect(try client.get("/api/echo?token=t").status == 200)
+            #expect(try client.get("/api/echo", headers: ["Authorization": "Bearer t"]).status == 200)
+        }
+    }
+
+    @Test func stoppingTheServerClosesItsConnections() throws {
+        let server = HTTPServer(configuration: .init(port: 0, loopCount: 1))
+        Self.api(server)
+        try server.start()
+        let client = try HTTPTestClient(port: server.port)
+        #expect(try client.get("/api/echo").status == 200)
+        server.stop()
+        #expect(client.serverClosed())
+        #expect(throws: (any Error).self) { _ = try HTTPTestClient(port: server.port) }
+    }
+
     @Test func missingWebDirectoryIsAClearError() {
         #expect(throws: StaticFilesError.self) { try StaticFiles(directory: "/nonexistent/vigie-web") }
     }

@@ -24,6 +24,7 @@ import WebSocket
         let star = try subscriber(server, "sub:*")
         let both = try subscriber(server, "sub:usgs,velib,*")
         #expect(server.hub.subscriberCount == 4)
+        #expect(server.hubEndpoint.openConnections == 4)
         server.hub.broadcast("u1", topic: "usgs")
         server.hub.broadcast("v1", topic: "velib")
         server.hub.broadcast("all", topic: "*")
@@ -111,6 +112,7 @@ import WebSocket
         }
         #expect(close?.closeCode == 1013)
         #expect(dataFrames < count)
+        #expect(server.hubEndpoint.overflowCloses == 1)
         #expect(slow.serverClosedTCP())
     }
 

@@ -153,6 +153,7 @@ final class WSTestClient {
 final class TestServer {
     let server: HTTPServer
     let hub = Hub()
+    private(set) var hubEndpoint: WebSocketEndpoint!
     var port: Int { server.port }
 
     /// Hub endpoint protocol for the tests: "sub:a,b", "subafter:N:a", "unsub:a", anything else is ignored.
@@ -174,6 +175,7 @@ final class TestServer {
             default: break
             }
         })
+        self.hubEndpoint = hubEndpoint
         server.upgrade(path: "/", to: echo)
         server.upgrade(path: "/hub", to: hubEndpoint)
         try server.start()
