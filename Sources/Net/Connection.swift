@@ -31,6 +31,7 @@ public final class Connection: EventHandler {
     private var flushPending = false
     private var watchingWritable = false
     private var readingPaused = false
+    private var peerFinished = false
     private var lingerTimer: LoopTimer?
     private var lingerSeconds = 2.0
 
@@ -138,7 +139,9 @@ public final class Connection: EventHandler {
     }
 
     private func updateInterest() {
-        loop.update(fd: fd, interest: Interest(readable: !readingPaused || state == .draining, writable: watchingWritable))
+        guard state != .closed else { return }
+        let readable = !peerFinished && (state != .open || !readingPaused)
+        loop.update(fd: fd, interest: Interest(readable: readable, writable: watchingWritable))
     }
 
     /// Stops or resumes reading (back-pressure while a reply is pending).
@@ -189,23 +192,28 @@ public final class Connection: EventHandler {
     public func handleEvent(readable: Bool, writable: Bool, hangup: Bool) {
         if writable && state != .draining { flush() }
         if readable && state != .closed { readAvailable() }
+        if hangup && state != .closed && (state == .draining || readingPaused || peerFinished) { close() }
     }
 
     private func readAvailable() {
+        if state == .open && readingPaused { return }
         let buffer = loop.readBuffer
         let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
         if count > 0 {
-            if state == .open || state == .closingAfterFlush, !readingPaused || state != .open {
-                if state == .open {
-                    delegate?.connectionDidRead(self, bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                }
+            // Input after a close was decided is discarded (draining keeps the peer from getting a reset).
+            if state == .open {
+                delegate?.connectionDidRead(self, bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             }
         } else if count == 0 {
-            if state == .open && head < queue.count {
+            switch state {
+            case .open where head < queue.count:
+                peerFinished = true
                 closeAfterFlush(linger: 0)
-            } else if state == .closingAfterFlush {
-                return
-            } else {
+                updateInterest()
+            case .closingAfterFlush:
+                peerFinished = true
+                updateInterest()
+            default:
                 close()
             }
         } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {

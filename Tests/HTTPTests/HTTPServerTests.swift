@@ -86,6 +86,17 @@ func withServer(_ configuration: HTTPServer.Configuration = .init(port: 0, loopC
         }
     }
 
+    @Test func halfClosedClientStillGetsItsPipelinedAnswers() throws {
+        try withServer(setup: Self.api) { port in
+            let client = try HTTPTestClient(port: port)
+            try client.send("GET /api/slow?n=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/items/z HTTP/1.1\r\nHost: x\r\n\r\n")
+            shutdown(client.socket.fd, Int32(SHUT_WR))
+            #expect(try client.readResponse().body == Array("slow 1".utf8))
+            #expect(try client.readResponse().body == Array("item z".utf8))
+            #expect(client.serverClosed())
+        }
+    }
+
     @Test func methodErrors() throws {
         try withServer(setup: Self.api) { port in
             let client = try HTTPTestClient(port: port)
