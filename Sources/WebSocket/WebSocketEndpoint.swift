@@ -34,6 +34,20 @@ public struct WebSocketConfiguration: Sendable {
 
 /// A WebSocket endpoint: register it on an `HTTPServer` path; its callbacks run on the
 /// connection's loop thread.
+///
+/// ```swift
+/// let hub = Hub()
+/// let endpoint = WebSocketEndpoint(
+///     configuration: .init(authorize: { $0.query["token"] == token }),
+///     onOpen: { viewer in viewer.sendText(hello) },
+///     onText: { viewer, text in                       // e.g. {"type":"subscribe",...}
+///         replay(missed, to: viewer)                  // viewer.sendText(...) for each
+///         hub.subscribe(viewer, to: feeds, after: lastReplayedOffset)
+///     },
+///     onClose: { viewer in log(viewer.id) })
+/// server.upgrade(path: "/ws", to: endpoint)
+/// hub.broadcast(json, topic: "usgs", sequence: offset)   // from any thread, encoded once
+/// ```
 public final class WebSocketEndpoint: HTTPUpgrader {
     public let configuration: WebSocketConfiguration
     let onOpen: (@Sendable (WebSocketConnection) -> Void)?
