@@ -83,20 +83,18 @@ public final class Connection: EventHandler {
     private func flush() {
         guard state == .open || state == .closingAfterFlush else { return }
         while head < queue.count {
-            let batch = min(queue.count - head, 64)
-            var vectors = [iovec](repeating: iovec(), count: batch)
+            let vectors = loop.ioVectors
+            let batch = min(queue.count - head, vectors.count)
             for index in 0..<batch {
                 let chunk = queue[head + index]
                 let skip = index == 0 ? headOffset : 0
                 vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: chunk.base + skip),
                                        iov_len: chunk.count - skip)
             }
-            let sent = vectors.withUnsafeMutableBufferPointer { buffer -> Int in
-                var message = msghdr()
-                message.msg_iov = buffer.baseAddress
-                message.msg_iovlen = buffer.count
-                return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
-            }
+            var message = msghdr()
+            message.msg_iov = vectors.baseAddress
+            message.msg_iovlen = batch
+            let sent = sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
             if sent < 0 {
                 if errno == EAGAIN || errno == EWOULDBLOCK { watchWritable(true); return }
                 if errno == EINTR { continue }

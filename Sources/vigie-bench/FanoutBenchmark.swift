@@ -59,6 +59,7 @@ enum FanoutBenchmark {
         let group = try EventLoopGroup(count: clientLoops)
         group.start()
         defer { group.shutdown() }
+        print("load average before: \(loadAverage(at: 0))")
         print("fan-out: payload \(payload) B, \(seconds) s per cell, server loops \(serverLoops), client loops \(clientLoops), cores \(System.coreCount)")
         print(header())
         var cells: [Cell] = []
@@ -72,6 +73,7 @@ enum FanoutBenchmark {
             }
         }
         printRatios(cells)
+        print("load average after: \(loadAverage(at: 0)) (other processes share these cores)")
         return 0
     }
 
@@ -189,6 +191,12 @@ enum FanoutBenchmark {
     }
 
     // MARK: output
+
+    /// The 1-minute load average, as /proc/loadavg reports it.
+    static func loadAverage(at field: Int) -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").dropFirst(field).first.map(String.init) ?? "?"
+    }
 
     static func header() -> String {
         pad(["server", "viewers", "rate/s", "expected/s", "delivered/s", "p50 ms", "p99 ms", "max ms", "cpu %", "rss MB", "idle KB/viewer", "closed"])
