@@ -27,6 +27,7 @@ enum FanoutBenchmark {
         var closed = 0
         var p50 = Double.nan, p99 = Double.nan, max = Double.nan
         var cpu = 0.0
+        var clientCPU = 0.0
         var rssMB = 0.0
         var idleBytesPerViewer = 0.0
         var expectedPerSecond: Double { Double(connected * rate) }
@@ -153,6 +154,7 @@ enum FanoutBenchmark {
         }
         upgraded.wait()
         let before = ProcessSample.take(pid: pid)
+        let clientBefore = ProcessSample.take(pid: getpid())
         let started = Date()
         loop.execute {
             guard let connection = box.connection, let sender = box.sender else { finished.signal(); return }
@@ -167,6 +169,9 @@ enum FanoutBenchmark {
         if let before, let after = ProcessSample.take(pid: pid) {
             cell.cpu = after.cpuPercent(since: before)
             cell.rssMB = Double(after.rssBytes) / 1_048_576
+        }
+        if let clientBefore, let clientAfter = ProcessSample.take(pid: getpid()) {
+            cell.clientCPU = clientAfter.cpuPercent(since: clientBefore)
         }
         return box.sent
     }
@@ -199,17 +204,17 @@ enum FanoutBenchmark {
     }
 
     static func header() -> String {
-        pad(["server", "viewers", "rate/s", "expected/s", "delivered/s", "p50 ms", "p99 ms", "max ms", "cpu %", "rss MB", "idle KB/viewer", "closed"])
+        pad(["server", "viewers", "rate/s", "expected/s", "delivered/s", "p50 ms", "p99 ms", "max ms", "cpu %", "rss MB", "idle KB/viewer", "closed", "client cpu %"])
     }
 
     static func row(_ cell: Cell) -> String {
         pad([cell.server, "\(cell.connected)/\(cell.viewers)", "\(cell.rate)", format(cell.expectedPerSecond, 0),
              format(cell.deliveredPerSecond, 0), format(cell.p50, 2), format(cell.p99, 2), format(cell.max, 1),
-             format(cell.cpu, 0), format(cell.rssMB, 1), format(cell.idleBytesPerViewer / 1024, 2), "\(cell.closed)"])
+             format(cell.cpu, 0), format(cell.rssMB, 1), format(cell.idleBytesPerViewer / 1024, 2), "\(cell.closed)", format(cell.clientCPU, 0)])
     }
 
     static func pad(_ columns: [String]) -> String {
-        let widths = [8, 12, 7, 11, 12, 8, 8, 9, 6, 8, 15, 7]
+        let widths = [8, 12, 7, 11, 12, 8, 8, 9, 6, 8, 15, 7, 12]
         return zip(columns, widths).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }.joined(separator: " ")
     }
 
