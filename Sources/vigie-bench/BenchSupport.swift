@@ -3,6 +3,11 @@ import Glibc
 #endif
 import Foundation
 
+/// One line to stdout, unbuffered, so progress shows while a long benchmark runs.
+func output(_ text: String) {
+    FileHandle.standardOutput.write((text + "\n").data(using: .utf8)!)
+}
+
 /// One line to stderr.
 func standardErrorLine(_ text: String) {
     FileHandle.standardError.write((text.hasSuffix("\n") ? text : text + "\n").data(using: .utf8)!)

@@ -35,7 +35,7 @@ enum FanoutBenchmark {
     }
 
     static func run(_ words: [String]) throws -> Int32 {
-        if words.contains("--help") { print(help); return 0 }
+        if words.contains("--help") { output(help); return 0 }
         let options = try BenchOptions(words, allowed: ["viewers", "rates", "seconds", "payload", "server-loops", "client-loops", "peer", "peer-script"])
         let viewerCounts = try options.integers("viewers", default: [1000, 10000])
         let rates = try options.integers("rates", default: [10, 100, 1000])
@@ -53,28 +53,28 @@ enum FanoutBenchmark {
             if let peer = FanoutServerProcess.nodePeer(script: options.string("peer-script", default: "")) {
                 servers.append(peer)
             } else {
-                print("peer: node-ws unavailable (install nodejs and node-ws); only the Swift server is measured")
+                output("peer: node-ws unavailable (install nodejs and node-ws); only the Swift server is measured")
             }
         }
 
         let group = try EventLoopGroup(count: clientLoops)
         group.start()
         defer { group.shutdown() }
-        print("load average before: \(loadAverage(at: 0))")
-        print("fan-out: payload \(payload) B, \(seconds) s per cell, server loops \(serverLoops), client loops \(clientLoops), cores \(System.coreCount)")
-        print(header())
+        output("load average before: \(loadAverage(at: 0))")
+        output("fan-out: payload \(payload) B, \(seconds) s per cell, server loops \(serverLoops), client loops \(clientLoops), cores \(System.coreCount)")
+        output(header())
         var cells: [Cell] = []
         for viewers in viewerCounts {
             for rate in rates {
                 for server in servers {
                     let cell = try runCell(server: server, viewers: viewers, rate: rate, seconds: seconds, payload: payload, group: group)
-                    print(row(cell))
+                    output(row(cell))
                     cells.append(cell)
                 }
             }
         }
         printRatios(cells)
-        print("load average after: \(loadAverage(at: 0)) (other processes share these cores)")
+        output("load average after: \(loadAverage(at: 0)) (other processes share these cores)")
         return 0
     }
 
@@ -226,11 +226,11 @@ enum FanoutBenchmark {
         let swift = cells.filter { $0.server == "vigie" }
         let peers = cells.filter { $0.server == "node-ws" }
         guard !peers.isEmpty else { return }
-        print("\nvigie vs node-ws (same run): delivered/s ratio, p99 vigie / node-ws")
+        output("\nvigie vs node-ws (same run): delivered/s ratio, p99 vigie / node-ws")
         for cell in swift {
             guard let peer = peers.first(where: { $0.viewers == cell.viewers && $0.rate == cell.rate }) else { continue }
             let ratio = peer.deliveredPerSecond > 0 ? cell.deliveredPerSecond / peer.deliveredPerSecond : .nan
-            print("  \(cell.viewers) viewers x \(cell.rate)/s: throughput x\(format(ratio, 2)), p99 \(format(cell.p99, 2)) ms / \(format(peer.p99, 2)) ms")
+            output("  \(cell.viewers) viewers x \(cell.rate)/s: throughput x\(format(ratio, 2)), p99 \(format(cell.p99, 2)) ms / \(format(peer.p99, 2)) ms")
         }
     }
 }

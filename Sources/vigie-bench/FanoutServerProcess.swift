@@ -51,8 +51,12 @@ final class FanoutServerProcess {
         self.port = port
     }
 
+    /// SIGTERM, then SIGKILL if the server is still busy (a peer drowning in its backlog) after 2 s.
     func stop() {
         process.terminate()
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

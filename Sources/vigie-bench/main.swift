@@ -30,14 +30,14 @@ func usage() -> String {
 func benchMain() -> Int32 {
     let words = Array(CommandLine.arguments.dropFirst())
     guard let first = words.first, first != "--help", first != "-h" else {
-        print(usage())
+        output(usage())
         return words.isEmpty ? 2 : 0
     }
     do {
         if first == "all" {
             var status: Int32 = 0
             for benchmark in benchmarks {
-                print("== \(benchmark.name)")
+                output("== \(benchmark.name)")
                 let result = try benchmark.run(Array(words.dropFirst()))
                 if result != 0 { status = result }
             }
