@@ -35,10 +35,14 @@ func benchMain() -> Int32 {
     }
     do {
         if first == "all" {
+            guard words.count == 1 else {
+                standardErrorLine("vigie-bench all: takes no options (each benchmark runs with its defaults)")
+                return 2
+            }
             var status: Int32 = 0
             for benchmark in benchmarks {
                 output("== \(benchmark.name)")
-                let result = try benchmark.run(Array(words.dropFirst()))
+                let result = try benchmark.run([])
                 if result != 0 { status = result }
             }
             return status
