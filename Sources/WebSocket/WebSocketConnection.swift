@@ -203,7 +203,9 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
             deadline = lastActivity + Monotonic.duration(configuration.pingInterval)
         }
         let now = Monotonic.nanoseconds()
-        timer = loop.schedule(after: deadline > now ? Double(deadline - now) / 1e9 : 0) { [weak self] in self?.timerFired() }
+        // A strong capture (no weak side table on a hot object); the closure goes away when the
+        // timer fires or is cancelled, which `connectionDidClose` always does.
+        timer = loop.schedule(after: deadline > now ? Double(deadline - now) / 1e9 : 0) { self.timerFired() }
     }
 
     private func timerFired() {

@@ -20,22 +20,23 @@ func upgradeRequest(path: String) -> [UInt8] {
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8)
 }
 
-/// One benchmark viewer: completes the handshake, then parses server frames without copying
-/// payloads, reading the sender's timestamp at the start of each text message.
+/// One benchmark viewer: completes the handshake, then parses server frames byte by byte with
+/// scalar state only (no copies), reading the sender's timestamp at the start of each text message.
 final class FanoutViewer: ConnectionDelegate {
     private let stats: ViewerStats
     private var handshakeBuffer: [UInt8] = []
     private var upgraded = false
-    private var header: [UInt8] = []
-    private var remaining = 0
+    // Frame parser state: 0 first byte, 1 length byte, 2 extended length, 3 payload.
+    private var state = 0
     private var opcode: UInt8 = 0
-    private var inPayload = false
-    private var captured: [UInt8] = []
+    private var extendedBytes = 0
+    private var remaining = 0
+    private var stamp: UInt64 = 0
+    private var inStamp = false
+    private var control: [UInt8] = []
 
     init(stats: ViewerStats) {
         self.stats = stats
-        header.reserveCapacity(10)
-        captured.reserveCapacity(125)
     }
 
     func connectionDidRead(_ connection: Connection, bytes: UnsafeRawBufferPointer) {
@@ -53,41 +54,62 @@ final class FanoutViewer: ConnectionDelegate {
             index = bytes.count - (handshakeBuffer.count - end)
             handshakeBuffer = []
         }
-        while index < bytes.count {
-            if inPayload {
-                let take = min(remaining, bytes.count - index)
-                if captured.count < 125 {
-                    let keep = min(take, 125 - captured.count)
-                    captured.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<index + keep]))
-                }
-                index += take
-                remaining -= take
-                if remaining == 0 { frameDone(connection) }
-                continue
-            }
-            header.append(bytes[index])
+        var state = self.state, opcode = self.opcode, extendedBytes = self.extendedBytes
+        var remaining = self.remaining, stamp = self.stamp, inStamp = self.inStamp
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
             index += 1
-            guard header.count >= 2 else { continue }
-            let short = Int(header[1] & 0x7F)
-            let extra = short == 126 ? 2 : (short == 127 ? 8 : 0)
-            guard header.count == 2 + extra else { continue }
-            opcode = header[0] & 0x0F
-            remaining = extra == 0 ? short : header[2...].reduce(0) { $0 << 8 | Int($1) }
-            header.removeAll(keepingCapacity: true)
-            captured.removeAll(keepingCapacity: true)
-            if remaining == 0 { frameDone(connection) } else { inPayload = true }
+            var payloadStarts = false
+            switch state {
+            case 0:
+                opcode = byte & 0x0F
+                state = 1
+            case 1:
+                let short = Int(byte & 0x7F)
+                if short < 126 {
+                    remaining = short
+                    payloadStarts = true
+                } else {
+                    extendedBytes = short == 126 ? 2 : 8
+                    remaining = 0
+                    state = 2
+                }
+            case 2:
+                remaining = remaining << 8 | Int(byte)
+                extendedBytes -= 1
+                payloadStarts = extendedBytes == 0
+            default:
+                remaining -= 1
+                if inStamp {
+                    if byte >= 48 && byte <= 57 { stamp = stamp &* 10 &+ UInt64(byte - 48) } else { inStamp = false }
+                } else if opcode >= 8 {
+                    control.append(byte)
+                }
+            }
+            if payloadStarts {
+                state = 3
+                stamp = 0
+                inStamp = opcode == 1
+                control.removeAll(keepingCapacity: true)
+            }
+            if state == 3 && remaining == 0 {
+                frameDone(connection, opcode: opcode, stamp: stamp)
+                state = 0
+                inStamp = false
+            }
         }
+        self.state = state
+        self.opcode = opcode
+        self.extendedBytes = extendedBytes
+        self.remaining = remaining
+        self.stamp = stamp
+        self.inStamp = inStamp
     }
 
-    private func frameDone(_ connection: Connection) {
-        inPayload = false
+    private func frameDone(_ connection: Connection, opcode: UInt8, stamp: UInt64) {
         switch opcode {
         case 1:
-            var stamp: UInt64 = 0
-            for byte in captured {
-                guard byte >= 48 && byte <= 57 else { break }
-                stamp = stamp &* 10 &+ UInt64(byte - 48)
-            }
             let now = Monotonic.nanoseconds()
             stats.delivered += 1
             stats.histogram.record(micros: now > stamp ? (now - stamp) / 1000 : 0)
@@ -95,7 +117,7 @@ final class FanoutViewer: ConnectionDelegate {
             stats.closedByServer += 1
             connection.close()
         case 9:
-            connection.write(WebSocketFrameEncoder.frame(.pong, payload: captured, mask: [1, 2, 3, 4]))
+            connection.write(WebSocketFrameEncoder.frame(.pong, payload: control, mask: [1, 2, 3, 4]))
         default:
             break
         }
