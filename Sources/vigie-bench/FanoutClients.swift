@@ -58,6 +58,17 @@ final class FanoutViewer: ConnectionDelegate {
         var remaining = self.remaining, stamp = self.stamp, inStamp = self.inStamp
         let count = bytes.count
         while index < count {
+            if state == 3 && !inStamp && opcode < 8 && remaining > 0 {
+                // Payload after the stamp is not looked at: skip it in one step.
+                let skip = min(remaining, count - index)
+                index += skip
+                remaining -= skip
+                if remaining == 0 {
+                    frameDone(connection, opcode: opcode, stamp: stamp)
+                    state = 0
+                }
+                continue
+            }
             let byte = bytes[index]
             index += 1
             var payloadStarts = false
