@@ -13,6 +13,7 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     RollupCommand.self,
     ReportCommand.self,
     FeedsCommand.self,
+    WsEchoCommand.self,
 ]
 
 func printTopLevelHelp() {
