@@ -39,18 +39,18 @@ let package = Package(
                           dependencies: ["Mongo", "EmbeddedMongo", "Net", "WebSocket", "Feeds", "Jobs", "Dashboard"],
                           exclude: ["fanout-peer.js"]),
 
-        // Helpers shared by several test targets (sockets), not shipped in any product.
-        .target(name: "TestSupport", dependencies: ["Net"], path: "Tests/TestSupport"),
+        // Helpers shared by several test targets (sockets, scripted HTTP server, test store), not shipped in any product.
+        .target(name: "TestSupport", dependencies: ["Net", "EmbeddedMongo"], path: "Tests/TestSupport"),
 
         // One test target per module.
         .testTarget(name: "BSONTests", dependencies: ["BSON"]),
-        .testTarget(name: "MongoTests", dependencies: ["Mongo", "EmbeddedMongo"]),
+        .testTarget(name: "MongoTests", dependencies: ["TestSupport", "Mongo", "EmbeddedMongo"]),
         .testTarget(name: "EmbeddedMongoTests", dependencies: ["EmbeddedMongo", "Mongo"]),
         .testTarget(name: "NetTests", dependencies: ["TestSupport", "Net"]),
         .testTarget(name: "HTTPTests", dependencies: ["TestSupport", "HTTP", "Net"]),
         .testTarget(name: "WebSocketTests", dependencies: ["TestSupport", "WebSocket", "HTTP", "Net"]),
-        .testTarget(name: "FeedsTests", dependencies: ["Feeds"]),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Feeds", "Mongo", "EmbeddedMongo"]),
+        .testTarget(name: "FeedsTests", dependencies: ["TestSupport", "Feeds"]),
+        .testTarget(name: "JobsTests", dependencies: ["TestSupport", "Jobs", "Feeds", "Mongo", "EmbeddedMongo"]),
         .testTarget(name: "DashboardTests",
                     dependencies: ["Dashboard", "Mongo", "EmbeddedMongo", "WebSocket", "Jobs"]),
     ]
