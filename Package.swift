@@ -40,17 +40,17 @@ let package = Package(
                           exclude: ["fanout-peer.js"]),
 
         // Helpers shared by several test targets (sockets, scripted HTTP server, test store), not shipped in any product.
-        .target(name: "TestSupport", dependencies: ["Net", "EmbeddedMongo"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Net", "HTTP", "EmbeddedMongo"], path: "Tests/TestSupport"),
 
         // One test target per module.
         .testTarget(name: "BSONTests", dependencies: ["BSON"]),
-        .testTarget(name: "MongoTests", dependencies: ["TestSupport", "Mongo", "EmbeddedMongo"]),
+        .testTarget(name: "MongoTests", dependencies: ["TestSupport", "Mongo"]),
         .testTarget(name: "EmbeddedMongoTests", dependencies: ["EmbeddedMongo", "Mongo"]),
         .testTarget(name: "NetTests", dependencies: ["TestSupport", "Net"]),
         .testTarget(name: "HTTPTests", dependencies: ["TestSupport", "HTTP", "Net"]),
         .testTarget(name: "WebSocketTests", dependencies: ["TestSupport", "WebSocket", "HTTP", "Net"]),
         .testTarget(name: "FeedsTests", dependencies: ["TestSupport", "Feeds"]),
-        .testTarget(name: "JobsTests", dependencies: ["TestSupport", "Jobs", "Feeds", "Mongo", "EmbeddedMongo"]),
+        .testTarget(name: "JobsTests", dependencies: ["TestSupport", "Jobs", "Feeds", "Mongo"]),
         .testTarget(name: "DashboardTests",
                     dependencies: ["Dashboard", "Mongo", "EmbeddedMongo", "WebSocket", "Jobs"]),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -118,7 +119,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         if response.delay > 0 { usleep(useconds_t(response.delay * 1_000_000)) }
         if response.closesWithoutAnswer { return }
         let length = response.generatedBodyBytes ?? response.body.count
-        var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\nConnection: close\r\n"
+        var head = "HTTP/1.1 \(response.status) \(HTTPResponse.reason(for: response.status))\r\nConnection: close\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
         if response.sendContentLength { head += "Content-Length: \(length)\r\n" }
         head += "\r\n"
@@ -172,18 +173,6 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
                 offset += sent
             }
             return true
-        }
-    }
-
-    private static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: return "OK"
-        case 304: return "Not Modified"
-        case 404: return "Not Found"
-        case 429: return "Too Many Requests"
-        case 500: return "Internal Server Error"
-        case 503: return "Service Unavailable"
-        default: return "Status"
         }
     }
 }
