@@ -21,12 +21,13 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CEpoll"),  // sys/epoll.h + sys/eventfd.h (libc headers, nothing to link)
 
         // Libraries, lowest first.
         .target(name: "BSON", dependencies: ["CMongoc"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Mongo", dependencies: ["BSON", "CMongoc"]),
         .target(name: "EmbeddedMongo", dependencies: ["BSON", "CSQLite"]),
-        .target(name: "Net"),
+        .target(name: "Net", dependencies: ["CEpoll"]),
         .target(name: "HTTP", dependencies: ["Net", "CZlib"]),
         .target(name: "WebSocket", dependencies: ["HTTP", "Net", "CCrypto"]),
         .target(name: "Feeds", dependencies: ["CCurl"]),

@@ -6,6 +6,7 @@ import Glibc
 nonisolated(unsafe) let commands: [any Command.Type] = [
     VersionCommand.self,
     DoctorCommand.self,
+    WsEchoCommand.self,
 ]
 
 func printTopLevelHelp() {
