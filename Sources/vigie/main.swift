@@ -7,6 +7,7 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     VersionCommand.self,
     DoctorCommand.self,
     WsEchoCommand.self,
+    ServeCommand.self,
 ]
 
 func printTopLevelHelp() {
