@@ -8,6 +8,9 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     DoctorCommand.self,
     WsEchoCommand.self,
     ServeCommand.self,
+    FetchCommand.self,
+    ReplayCommand.self,
+    CronCommand.self,
 ]
 
 func printTopLevelHelp() {
