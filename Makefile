@@ -28,7 +28,7 @@ build:
 	$(SWIFT) build $(BUILD_FLAGS)
 
 run: deps build
-	$(BIN)/vigie up
+	$(BIN)/vigie up $(ARGS)
 
 test: deps venv build
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests

@@ -11,6 +11,7 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     FetchCommand.self,
     ReplayCommand.self,
     CronCommand.self,
+    StoreCommand.self,
 ]
 
 func printTopLevelHelp() {

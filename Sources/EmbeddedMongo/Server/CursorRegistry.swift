@@ -1,0 +1,98 @@
+import BSON
+
+/// What a cursor yields on getMore: the rest of a materialised result, or a change stream's next events.
+enum CursorSource {
+    case documents([Document])
+    case changeStream(ChangeStreamCursor)
+}
+
+/// A cursor left open between find/aggregate and getMore.
+final class OpenCursor: @unchecked Sendable {
+    // Used by one getMore at a time (the registry's lease); `killed` is read by waits under the registry lock.
+    let id: Int64
+    let namespace: String
+    var source: CursorSource
+    var position = 0
+
+    init(id: Int64, namespace: String, source: CursorSource) {
+        self.id = id
+        self.namespace = namespace
+        self.source = source
+    }
+}
+
+/// Open cursors by id; a cursor is leased to one getMore at a time and can be killed while leased.
+final class CursorRegistry: @unchecked Sendable {
+    // `lock` guards every field.
+    private let lock = ConditionLock()
+    private var cursors: [Int64: OpenCursor] = [:]
+    private var leased: Set<Int64> = []
+    private var killed: Set<Int64> = []
+
+    /// Registers a cursor and returns its id (positive, never reused in practice: random 62-bit).
+    func add(namespace: String, source: CursorSource) -> Int64 {
+        lock.withLock {
+            var id = Int64.random(in: 1...(Int64.max >> 1))
+            while cursors[id] != nil { id = Int64.random(in: 1...(Int64.max >> 1)) }
+            cursors[id] = OpenCursor(id: id, namespace: namespace, source: source)
+            return id
+        }
+    }
+
+    /// Takes a cursor for one getMore; fails when unknown, killed, or in use elsewhere.
+    func lease(_ id: Int64, namespace: String) throws -> OpenCursor {
+        try lock.withLock {
+            guard let cursor = cursors[id], !killed.contains(id) else { throw CommandError.cursorNotFound(id) }
+            guard cursor.namespace == namespace else {
+                throw CommandError(code: 13, codeName: "Unauthorized",
+                                   message: "cursor \(id) belongs to \(cursor.namespace), not \(namespace)")
+            }
+            guard !leased.contains(id) else {
+                throw CommandError(code: 50738, codeName: "CursorInUse", message: "cursor \(id) is already in use")
+            }
+            leased.insert(id)
+            return cursor
+        }
+    }
+
+    /// Returns a leased cursor; `exhausted` removes it.
+    func release(_ cursor: OpenCursor, exhausted: Bool) {
+        lock.withLock {
+            leased.remove(cursor.id)
+            if exhausted || killed.contains(cursor.id) {
+                cursors[cursor.id] = nil
+                killed.remove(cursor.id)
+            }
+        }
+    }
+
+    func isKilled(_ id: Int64) -> Bool {
+        lock.withLock { killed.contains(id) || cursors[id] == nil }
+    }
+
+    /// Kills cursors; returns (killed, notFound). A leased cursor is removed when its getMore returns.
+    func kill(_ ids: [Int64]) -> ([Int64], [Int64]) {
+        lock.withLock {
+            var done = [Int64](), missing = [Int64]()
+            for id in ids {
+                guard cursors[id] != nil, !killed.contains(id) else {
+                    missing.append(id)
+                    continue
+                }
+                if leased.contains(id) { killed.insert(id) } else { cursors[id] = nil }
+                done.append(id)
+            }
+            return (done, missing)
+        }
+    }
+
+    func killAll() {
+        lock.withLock {
+            for id in cursors.keys {
+                if leased.contains(id) { killed.insert(id) } else { cursors[id] = nil }
+            }
+        }
+    }
+
+    var count: Int { lock.withLock { cursors.count } }
+}

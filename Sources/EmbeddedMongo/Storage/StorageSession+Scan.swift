@@ -1,0 +1,38 @@
+import BSON
+
+extension StorageSession {
+    /// Calls `body` with each candidate document of `plan` (a superset of the matches) until it returns false.
+    func scan(_ collection: CollectionInfo, plan: ScanPlan, _ body: (StoredDocument) throws -> Bool) throws {
+        switch plan {
+        case .collectionScan:
+            let statement = try connection.prepare("SELECT rid, doc FROM \(collection.tableName) ORDER BY rid")
+            defer { statement.reset() }
+            while try statement.step() {
+                documentsExamined += 1
+                let stored = StoredDocument(rowId: statement.int64(0), document: try Document(bytes: statement.blob(1)))
+                guard try body(stored) else { return }
+            }
+        case .idLookup(let id):
+            if let stored = try find(id: id, in: collection) { _ = try body(stored) }
+        case .indexRange(let index, let lower, let upper, let reverse):
+            let order = reverse ? "DESC" : "ASC"
+            let sql = upper == nil
+                ? "SELECT x.rid, c.doc FROM \(index.tableName) AS x JOIN \(collection.tableName) AS c ON c.rid = x.rid WHERE x.key >= ?1 ORDER BY x.key \(order)"
+                : "SELECT x.rid, c.doc FROM \(index.tableName) AS x JOIN \(collection.tableName) AS c ON c.rid = x.rid WHERE x.key >= ?1 AND x.key < ?2 ORDER BY x.key \(order)"
+            let statement = try connection.prepare(sql)
+            defer { statement.reset() }
+            statement.bind(1, lower)
+            if let upper { statement.bind(2, upper) }
+            var seen = Set<Int64>()
+            while try statement.step() {
+                keysExamined += 1
+                let rowId = statement.int64(0)
+                // A multikey index lists a document once per distinct key.
+                if index.multikey, !seen.insert(rowId).inserted { continue }
+                documentsExamined += 1
+                let stored = StoredDocument(rowId: rowId, document: try Document(bytes: statement.blob(1)))
+                guard try body(stored) else { return }
+            }
+        }
+    }
+}

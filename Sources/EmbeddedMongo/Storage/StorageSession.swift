@@ -1,0 +1,190 @@
+import BSON
+
+/// One stored document: its SQLite row id and contents.
+struct StoredDocument {
+    let rowId: Int64
+    let document: Document
+}
+
+/// Operations on the database while the engine's lock is held (one `read` or `write` call).
+final class StorageSession {
+    unowned let engine: StorageEngine
+    var catalogChanged = false
+    var wroteOplog = false
+    var documentsExamined: Int64 = 0
+    var keysExamined: Int64 = 0
+
+    init(engine: StorageEngine) {
+        self.engine = engine
+    }
+
+    var connection: SQLiteConnection { engine.connection }
+
+    static let maxDocumentSize = 16 * 1024 * 1024
+
+    // MARK: Documents
+
+    /// Stores a new document (an `_id` is added first when missing) and logs an insert event.
+    @discardableResult
+    func insert(_ input: Document, into collection: CollectionInfo) throws -> Document {
+        let document = try Self.withIdFirst(input)
+        let bytes = document.bytes
+        guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
+        let id = document["_id"] ?? .null
+        let insert = try connection.prepare("INSERT INTO \(collection.tableName) (idkey, doc) VALUES (?, ?)")
+        insert.bind(1, IndexKeyEncoder.encode(id))
+        insert.bind(2, bytes)
+        do {
+            try insert.run()
+        } catch let error as SQLiteError where error.isConstraintViolation {
+            throw CommandError.duplicateKey(collection: collection.namespace, index: "_id_", keyPattern: ["_id": 1],
+                                            keyValue: ["_id": id])
+        }
+        let rowId = sqliteLastRowId
+        try addIndexEntries(for: document, rowId: rowId, in: collection)
+        try appendOplog(op: "i", collection: collection, documentKey: ["_id": id], document: document)
+        return document
+    }
+
+    /// Replaces a stored document, keeping index entries in step; logs `update` (with its description) or
+    /// `replace`.
+    func replace(_ old: StoredDocument, with document: Document, in collection: CollectionInfo,
+                 updateDescription: Document?) throws {
+        let bytes = document.bytes
+        guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
+        let statement = try connection.prepare("UPDATE \(collection.tableName) SET doc = ? WHERE rid = ?")
+        statement.bind(1, bytes)
+        statement.bind(2, old.rowId)
+        try statement.run()
+        try removeIndexEntries(for: old.document, rowId: old.rowId, in: collection)
+        try addIndexEntries(for: document, rowId: old.rowId, in: collection)
+        let key: Document = ["_id": document["_id"] ?? .null]
+        if let updateDescription {
+            try appendOplog(op: "u", collection: collection, documentKey: key, document: nil, extra: updateDescription)
+        } else {
+            try appendOplog(op: "r", collection: collection, documentKey: key, document: document)
+        }
+    }
+
+    func delete(_ stored: StoredDocument, from collection: CollectionInfo) throws {
+        let statement = try connection.prepare("DELETE FROM \(collection.tableName) WHERE rid = ?")
+        statement.bind(1, stored.rowId)
+        try statement.run()
+        try removeIndexEntries(for: stored.document, rowId: stored.rowId, in: collection)
+        try appendOplog(op: "d", collection: collection, documentKey: ["_id": stored.document["_id"] ?? .null], document: nil)
+    }
+
+    func find(id: BSONValue, in collection: CollectionInfo) throws -> StoredDocument? {
+        let statement = try connection.prepare("SELECT rid, doc FROM \(collection.tableName) WHERE idkey = ?")
+        statement.bind(1, IndexKeyEncoder.encode(id))
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        documentsExamined += 1
+        return StoredDocument(rowId: statement.int64(0), document: try Document(bytes: statement.blob(1)))
+    }
+
+    func count(of collection: CollectionInfo) throws -> Int64 {
+        let statement = try connection.prepare("SELECT COUNT(*) FROM \(collection.tableName)")
+        defer { statement.reset() }
+        _ = try statement.step()
+        return statement.int64(0)
+    }
+
+    /// Runs a SAVEPOINT around `body`: a failure undoes only what `body` did (one document of a batch).
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("SAVEPOINT one_document")
+        do {
+            let result = try body()
+            try connection.execute("RELEASE one_document")
+            return result
+        } catch {
+            try connection.execute("ROLLBACK TO one_document")
+            try connection.execute("RELEASE one_document")
+            throw error
+        }
+    }
+
+    var sqliteLastRowId: Int64 { sqlite3LastInsertRowId(connection) }
+
+    /// MongoDB stores `_id` first and refuses arrays (and regexes) as `_id`.
+    static func withIdFirst(_ document: Document) throws -> Document {
+        guard let id = document["_id"] else {
+            var result = Document()
+            result.append("_id", .objectId(ObjectId()))
+            for (key, value) in document.pairs { result.append(key, value) }
+            return result
+        }
+        switch id {
+        case .array: throw CommandError.badValue("can't use an array for _id")
+        case .regex: throw CommandError.badValue("can't use a regex for _id")
+        case .undefined: throw CommandError.badValue("can't use undefined for _id")
+        default: break
+        }
+        if document.keys.first == "_id" { return document }
+        var result = Document()
+        result.append("_id", id)
+        for (key, value) in document.pairs where key != "_id" { result.append(key, value) }
+        return result
+    }
+
+    // MARK: Index entries
+
+    private func addIndexEntries(for document: Document, rowId: Int64, in collection: CollectionInfo) throws {
+        for index in collection.indexes {
+            let keys = try index.keys(for: document)
+            if keys.count > 1, !index.multikey { try markMultikey(index, in: collection) }
+            let statement = try connection.prepare("INSERT INTO \(index.tableName) (key, rid) VALUES (?, ?)")
+            for key in keys {
+                statement.reset()
+                statement.bind(1, key)
+                statement.bind(2, rowId)
+                do {
+                    try statement.run()
+                } catch let error as SQLiteError where error.isConstraintViolation {
+                    throw CommandError.duplicateKey(collection: collection.namespace, index: index.name,
+                                                    keyPattern: index.keyPattern, keyValue: index.keyValue(for: document))
+                }
+            }
+        }
+    }
+
+    private func removeIndexEntries(for document: Document, rowId: Int64, in collection: CollectionInfo) throws {
+        for index in collection.indexes {
+            let statement = try connection.prepare("DELETE FROM \(index.tableName) WHERE key = ? AND rid = ?")
+            for key in try index.keys(for: document) {
+                statement.reset()
+                statement.bind(1, key)
+                statement.bind(2, rowId)
+                try statement.run()
+            }
+        }
+    }
+
+    private func markMultikey(_ index: IndexDefinition, in collection: CollectionInfo) throws {
+        let statement = try connection.prepare("UPDATE indexes SET multikey = 1 WHERE id = ?")
+        statement.bind(1, index.id)
+        try statement.run()
+        if let position = engine.catalog[collection.namespace]?.indexes.firstIndex(where: { $0.id == index.id }) {
+            engine.catalog[collection.namespace]?.indexes[position].multikey = true
+        }
+    }
+
+    // MARK: Oplog
+
+    func appendOplog(op: String, collection: CollectionInfo?, database: String? = nil, documentKey: Document?,
+                     document: Document?, extra: Document? = nil) throws {
+        let statement = try connection.prepare(
+            "INSERT INTO oplog (ts, wall, op, db, coll, dockey, doc, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        statement.bind(1, engine.nextTimestamp())
+        statement.bind(2, WallClock.milliseconds)
+        statement.bind(3, op)
+        statement.bind(4, collection?.database ?? database ?? "")
+        if let collection { statement.bind(5, collection.name) } else { statement.bindNull(5) }
+        if let documentKey { statement.bind(6, documentKey.bytes) } else { statement.bindNull(6) }
+        if let document { statement.bind(7, document.bytes) } else { statement.bindNull(7) }
+        if let extra { statement.bind(8, extra.bytes) } else { statement.bindNull(8) }
+        try statement.run()
+        engine.oplogCount += 1
+        wroteOplog = true
+    }
+}
