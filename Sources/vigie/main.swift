@@ -8,6 +8,7 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     DoctorCommand.self,
     WsEchoCommand.self,
     ServeCommand.self,
+    UpCommand.self,
     FetchCommand.self,
     ReplayCommand.self,
     CronCommand.self,
