@@ -9,9 +9,16 @@ final class TestViewer {
     let fd: Int32
     private var buffer: [UInt8] = []
     private(set) var closed = false
-    /// Decoded JSON messages received so far, in order.
-    private(set) var messages: [[String: Any]] = []
+    /// Text messages received so far, in order.
+    private(set) var texts: [String] = []
     private var consumed = 0
+
+    /// Every message received so far, decoded.
+    var messages: [[String: Any]] { texts.map(Self.decode) }
+
+    static func decode(_ text: String) -> [String: Any] {
+        ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? ["type": "unparsable", "text": text]
+    }
 
     /// Connects to ws://127.0.0.1:PORT/PATH and completes the handshake (throws on any refusal).
     init(port: Int, path: String = "/ws", headers: [String] = []) throws {
@@ -99,30 +106,31 @@ final class TestViewer {
 
     /// Decodes complete frames in the buffer: text becomes messages, pings get pongs.
     func parseFrames() {
-        while buffer.count >= 2 {
-            let opcode = buffer[0] & 0x0F
-            var length = Int(buffer[1] & 0x7F)
-            var offset = 2
+        var start = 0
+        defer { if start > 0 { buffer.removeSubrange(0..<start) } }
+        while buffer.count - start >= 2 {
+            let opcode = buffer[start] & 0x0F
+            var length = Int(buffer[start + 1] & 0x7F)
+            var header = 2
             if length == 126 {
-                guard buffer.count >= 4 else { return }
-                length = Int(buffer[2]) << 8 | Int(buffer[3])
-                offset = 4
+                guard buffer.count - start >= 4 else { return }
+                length = Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+                header = 4
             } else if length == 127 {
-                guard buffer.count >= 10 else { return }
-                length = buffer[2..<10].reduce(0) { $0 << 8 | Int($1) }
-                offset = 10
+                guard buffer.count - start >= 10 else { return }
+                length = buffer[(start + 2)..<(start + 10)].reduce(0) { $0 << 8 | Int($1) }
+                header = 10
             }
-            guard buffer.count >= offset + length else { return }
-            let payload = Array(buffer[offset..<offset + length])
-            buffer.removeSubrange(0..<offset + length)
+            guard buffer.count - start >= header + length else { return }
+            let payload = buffer[(start + header)..<(start + header + length)]
+            start += header + length
             switch opcode {
             case 1:
-                let object = (try? JSONSerialization.jsonObject(with: Data(payload))) as? [String: Any]
-                messages.append(object ?? ["type": "unparsable", "text": String(decoding: payload, as: UTF8.self)])
+                texts.append(String(decoding: payload, as: UTF8.self))
             case 8:
-                closeCode = payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : 1005
+                closeCode = payload.count >= 2 ? UInt16(payload[payload.startIndex]) << 8 | UInt16(payload[payload.startIndex + 1]) : 1005
             case 9:
-                try? sendFrame(opcode: 10, payload: payload)
+                try? sendFrame(opcode: 10, payload: Array(payload))
             default:
                 break
             }
@@ -132,19 +140,27 @@ final class TestViewer {
     /// The close code the server sent, if it closed.
     private(set) var closeCode: UInt16?
 
-    /// Messages not yet taken by `next`.
-    var unread: ArraySlice<[String: Any]> { messages[consumed...] }
-
-    /// The next message, waiting up to `timeout` seconds; nil on timeout or close.
-    func next(timeout: Double = 10) -> [String: Any]? {
+    /// The next message's text, waiting up to `timeout` seconds; nil on timeout or close.
+    func nextText(timeout: Double = 10) -> String? {
         let deadline = Date(timeIntervalSinceNow: timeout)
-        while consumed >= messages.count {
+        while consumed >= texts.count {
             if closed || Date() >= deadline { return nil }
             _ = try? TestSocket.wait(fd, seconds: min(0.2, max(0.001, deadline.timeIntervalSinceNow)))
             pump()
         }
         consumed += 1
-        return messages[consumed - 1]
+        return texts[consumed - 1]
+    }
+
+    /// The next message, decoded, waiting up to `timeout` seconds; nil on timeout or close.
+    func next(timeout: Double = 10) -> [String: Any]? {
+        nextText(timeout: timeout).map(Self.decode)
+    }
+
+    /// Takes every message received and not yet taken, without waiting.
+    func takeTexts() -> ArraySlice<String> {
+        defer { consumed = texts.count }
+        return texts[consumed...]
     }
 
     /// The next message of `type`, skipping others.
