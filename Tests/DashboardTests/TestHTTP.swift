@@ -22,6 +22,15 @@ enum TestHTTP {
         }
     }
 
+    /// The total length of the answer once its head is in, from Content-Length (nil: read until close).
+    static func complete(_ bytes: [UInt8]) -> Int? {
+        guard let end = bytes.firstRange(of: [13, 10, 13, 10]) else { return nil }
+        let head = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).lowercased()
+        guard let line = head.components(separatedBy: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+              let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) else { return nil }
+        return end.upperBound + length
+    }
+
     static func get(port: Int, _ target: String, headers: [String] = []) throws -> Response {
         let fd = try TestSocket.connect(port: port)
         defer { close(fd) }
@@ -35,6 +44,7 @@ enum TestHTTP {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count <= 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
+            if let length = complete(bytes) , bytes.count >= length { break }
         }
         guard let end = bytes.firstRange(of: [13, 10, 13, 10]) else { throw TestFailure("no HTTP answer to \(target)") }
         let lines = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
