@@ -41,6 +41,19 @@ async function loadRange(feed, { key, from, maxPages = 6 }) {
   return [...byId.values()];
 }
 
+/**
+ * The last `spanMs` of readings of a feed. When nothing is that recent (a demo replaying recorded payloads
+ * with their own dates), falls back to the oldest page the API returns and keeps its last `spanMs`.
+ */
+async function loadLatest(feed, { key, spanMs }) {
+  const rows = await loadRange(feed, { key, from: new Date(Date.now() - spanMs).toISOString() });
+  if (rows.length) return rows;
+  const old = await loadRange(feed, { key, maxPages: 1 });
+  if (!old.length) return old;
+  const end = Math.max(...old.map((r) => new Date(r.at).getTime()));
+  return old.filter((r) => new Date(r.at).getTime() >= end - spanMs);
+}
+
 const state = { feeds: new Map(), loaded: false, queue: [], views: {}, generation: 0 };
 
 function buildTabs() {
@@ -88,14 +101,13 @@ async function loadFeeds() {
 async function loadWindow() {
   const generation = ++state.generation;
   state.loaded = false;
-  const from = new Date(Date.now() - DAY_MS).toISOString();
-  const recent = new Date(Date.now() - 3600e3).toISOString();
   const v = state.views;
   try {
     await loadFeeds();
     const [quakes, weather, network, stations, electricity] = await Promise.all([
-      loadRange("usgs", { from }), loadRange("openmeteo", { from }), loadRange("velib", { key: "_network", from }),
-      loadRange("velib", { from: recent }), loadRange("eco2mix", { from }),
+      loadLatest("usgs", { spanMs: DAY_MS }), loadLatest("openmeteo", { spanMs: DAY_MS }),
+      loadLatest("velib", { key: "_network", spanMs: DAY_MS }), loadLatest("velib", { spanMs: 3600e3 }),
+      loadLatest("eco2mix", { spanMs: DAY_MS }),
     ]);
     if (generation !== state.generation) return; // a newer reload (after a `reset`) supersedes this one
     v.usgs.load(quakes);
@@ -103,10 +115,14 @@ async function loadWindow() {
     v.velib.load(network, stations.filter((r) => r.key !== "_network"));
     v.eco2mix.load(electricity);
     v.overview.render();
+    document.getElementById("error").hidden = true;
     document.body.dataset.loaded = "true";
   } catch (err) {
     if (generation !== state.generation) return;
     showError(err);
+    // The server may be restarting or its database down: try again, the live events wait in the queue.
+    setTimeout(() => { if (generation === state.generation) loadWindow(); }, 3000 + Math.random() * 2000);
+    return;
   }
   state.loaded = true;
   window.__vigie.loads++;
@@ -122,7 +138,12 @@ function showError(err) {
 }
 
 function applyEvent(msg) {
-  if (!state.loaded) { state.queue.push(msg); return; }
+  if (!state.loaded) {
+    // Events older than the next REST load are covered by it, so a long outage may drop the oldest.
+    state.queue.push(msg);
+    if (state.queue.length > 10000) state.queue.shift();
+    return;
+  }
   if (msg.type === "reading") state.views[msg.feed]?.apply(msg.op, msg.doc);
   else if (msg.type === "fetch") state.views.health.applyFetch(msg);
   else return;

@@ -6,7 +6,7 @@ const STEPS = [SECOND, 2 * SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SE
   5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY];
 
 /** Ticks between t0 and t1 (ms) at least `minGap` pixels apart on `width` pixels, aligned on local time. */
-export function timeTicks(t0, t1, width, minGap = 72) {
+export function timeTicks(t0, t1, width, minGap = 60) {
   const span = Math.max(1, t1 - t0);
   const maxTicks = Math.max(2, Math.floor(width / minGap));
   const step = STEPS.find((s) => span / s <= maxTicks) ?? 7 * DAY;

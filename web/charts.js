@@ -10,7 +10,8 @@ export { BarChart, sparkline } from "./bars.js";
 
 /** A live time chart; series share one time axis, a missing value is NaN. */
 export class TimeChart {
-  constructor(container, { series, stacked = false, height = 220, digits = 0, unit = "", zero = false }) {
+  constructor(container, { series, stacked = false, height = 220, digits = 0, unit = "", zero = false, windowMs = 24 * 3600e3 }) {
+    this.windowMs = windowMs;
     this.series = series.map((s) => ({ ...s, visible: true, v: [] }));
     this.stacked = stacked;
     this.digits = digits;
@@ -156,7 +157,17 @@ export class TimeChart {
   x(t) { const d = this.domain; return d.left + ((t - d.t0) / (d.t1 - d.t0)) * (d.right - d.left); }
   yPix(v) { const d = this.domain; return d.bottom - ((v - d.y.min) / (d.y.max - d.y.min)) * (d.bottom - d.top); }
 
+  /** Drops rows older than the window before the newest one (only on full redraws, which rebuild anyway). */
+  trim() {
+    const n = this.t.length;
+    if (!this.windowMs || !n || this.t[0] >= this.t[n - 1] - this.windowMs) return;
+    const cut = bisectRight(this.t, this.t[n - 1] - this.windowMs) + 1;
+    this.t.splice(0, cut);
+    for (const s of this.series) s.v.splice(0, cut);
+  }
+
   fullRedraw() {
+    this.trim();
     if (!this.width) return;
     const domain = this.computeDomain();
     const same = this.domain && ["t0", "t1", "left"].every((k) => this.domain[k] === domain[k])

@@ -36,6 +36,7 @@ const STRINGS = {
     "health.feed": "Feed", "health.last": "Last fetch", "health.status": "Status", "health.error": "Error",
     "health.staleness": "Staleness", "health.records": "Records per run", "health.period": "every {p}",
     "health.ok": "OK", "health.failed": "failed", "health.lastok": "last success {d}",
+    "health.run": "{r} records · {i} new · {u} revised",
     "world.equator": "Equator",
   },
   fr: {
@@ -73,6 +74,7 @@ const STRINGS = {
     "health.feed": "Flux", "health.last": "Dernière collecte", "health.status": "État", "health.error": "Erreur",
     "health.staleness": "Fraîcheur", "health.records": "Relevés par collecte", "health.period": "toutes les {p}",
     "health.ok": "OK", "health.failed": "échec", "health.lastok": "dernier succès {d}",
+    "health.run": "{r} relevés · {i} nouveaux · {u} révisés",
     "world.equator": "Équateur",
   },
 };
@@ -119,7 +121,7 @@ export function fmtNumber(value, digits = 0) {
 }
 
 export function fmtTime(date, withSeconds = false) {
-  return new Intl.DateTimeFormat(current, { hour: "2-digit", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}) }).format(date);
+  return new Intl.DateTimeFormat(current, { hour: "numeric", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}) }).format(date);
 }
 
 export function fmtDateTime(date) {

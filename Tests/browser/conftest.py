@@ -24,10 +24,12 @@ CHROMEDRIVER = os.environ.get("VIGIE_CHROMEDRIVER", "/usr/bin/chromedriver")
 class FakeTarget:
     """Tests/browser/fake_server.py in a child process on an ephemeral port."""
 
-    def __init__(self, token=None):
+    def __init__(self, token=None, age_days=0):
         args = [sys.executable, os.path.join(HERE, "fake_server.py"), "--port", "0", "--web", os.path.join(ROOT, "web")]
         if token:
             args += ["--token", token]
+        if age_days:
+            args += ["--age-days", str(age_days)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         if not line.startswith("ready "):

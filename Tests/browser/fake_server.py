@@ -1,6 +1,6 @@
 """A stand-in for `vigie serve` for the browser tests: serves web/ and the REST + /ws contract of API.md.
 
-Standard library only. Usage: python3 fake_server.py [--port 0] [--web DIR] [--token T]
+Standard library only. Usage: python3 fake_server.py [--port 0] [--web DIR] [--token T] [--age-days N]
 Prints `ready http://127.0.0.1:PORT/` on stdout once listening.
 
 Test-only endpoints (JSON bodies):
@@ -73,9 +73,15 @@ class Viewer:
 
 
 class State:
-    def __init__(self):
+    def __init__(self, age_days=0):
         self.now = datetime.now(timezone.utc)
         self.readings = fx.all_readings(self.now)
+        if age_days:  # like a demo replaying recorded payloads with their own, old, dates
+            age = timedelta(days=age_days)
+            for rows in self.readings.values():
+                for r in rows:
+                    r["at"] = fx.iso(parse_time(r["at"], "at") - age)
+                    r["fetchedAt"] = fx.iso(parse_time(r["fetchedAt"], "fetchedAt") - age)
         self.fetches = fx.fetch_runs(self.now, self.readings)
         self.epoch = secrets.token_hex(6)
         self.offset = 0
@@ -346,8 +352,9 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--web", default=os.path.join(here, "..", "..", "web"))
     parser.add_argument("--token", default=None)
+    parser.add_argument("--age-days", type=int, default=0, help="move every reading this many days into the past")
     args = parser.parse_args()
-    Handler.state = State()
+    Handler.state = State(args.age_days)
     Handler.web_root = os.path.realpath(args.web)
     Handler.token = args.token
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)

@@ -45,6 +45,8 @@ export class ElectricityView {
     if (op === "delete") return;
     const i = this.rows.findIndex((r) => r._id === doc._id);
     if (i >= 0) this.rows[i] = doc; else { this.rows.push(doc); this.rows.sort((a, b) => (a.at < b.at ? -1 : 1)); }
+    const since = new Date(new Date(this.rows[this.rows.length - 1].at).getTime() - 24 * 3600e3).toISOString();
+    while (this.rows.length > 1 && this.rows[0].at < since) this.rows.shift();
     const at = new Date(doc.at).getTime();
     for (const c of this.charts()) { c.append(at, doc.values ?? {}); c.flash(at); }
     this.renderNow(true);

@@ -39,7 +39,7 @@ export class HealthView {
         h("td.err", {}, last?.error ?? ""),
         h("td", {}, h(`span.badge.${stale ? "bad" : "ok"}`, {}, t(stale ? "stale" : "fresh")),
           h("div.muted", {}, t("health.lastok", { d: fmtAgo(toDate(meta.lastSuccessAt)) }))),
-        h("td", {}, canvas, h("div.muted", {}, last ? `${fmtNumber(last.records)} · +${fmtNumber(last.inserted)} / ~${fmtNumber(last.updated)}` : "")));
+        h("td", {}, canvas, h("div.muted", {}, last ? t("health.run", { r: fmtNumber(last.records), i: fmtNumber(last.inserted), u: fmtNumber(last.updated) }) : "")));
       requestAnimationFrame(() => sparkline(canvas, runs.map((r) => r.records ?? 0), { color: "#2f7ed8", bars: true, failed: runs.map((r) => !r.ok) }));
       if (meta.id === fresh) flash(tr);
       return tr;

@@ -20,7 +20,9 @@ export class QuakesView {
   constructor(root) {
     this.byId = new Map();
     this.attributionSlot = h("div");
-    const mapCard = card("quakes.map", h("p.hint", { "data-i18n": "quakes.legend" }, t("quakes.legend")));
+    const depths = [[0, "< 35 km"], [35, "35–70 km"], [70, "70–300 km"], [300, "> 300 km"]]
+      .map(([d, text]) => h("span.chip", {}, h("span.swatch", { style: `background:${depthColor(d)}` }), text));
+    const mapCard = card("quakes.map", h("p.hint", {}, h("span", { "data-i18n": "quakes.legend" }, t("quakes.legend")), " ", ...depths));
     this.map = new WorldMap(mapCard);
     this.list = h("ol.quake-list");
     const histCard = card("quakes.hist");
@@ -35,9 +37,17 @@ export class QuakesView {
     this.render();
   }
 
+  /** Now, or the newest event when all are older than a day (recorded data replayed with its own dates). */
+  reference() {
+    let newest = -Infinity;
+    for (const r of this.byId.values()) newest = Math.max(newest, new Date(r.at).getTime());
+    return Number.isFinite(newest) && newest < Date.now() - DAY ? newest : Date.now();
+  }
+
   recent() {
-    const since = Date.now() - DAY;
-    return [...this.byId.values()].filter((r) => Number.isFinite(r.values?.mag) && new Date(r.at).getTime() >= since);
+    const since = this.reference() - DAY;
+    for (const [id, r] of this.byId) if (new Date(r.at).getTime() < since) this.byId.delete(id);
+    return [...this.byId.values()].filter((r) => Number.isFinite(r.values?.mag));
   }
 
   point(r) {
@@ -56,7 +66,7 @@ export class QuakesView {
     const top = [...quakes].sort((a, b) => b.values.mag - a.values.mag).slice(0, 10);
     this.list.replaceChildren(...top.map((r) => {
       const li = h("li", { dataset: { id: r._id } },
-        h("span.mag", { style: `background:${depthColor(r.values.depth ?? 0)}` }, fmtNumber(r.values.mag, 1)),
+        h("span.mag", { style: `background:${depthColor(r.values.depth ?? 0)};color:${(r.values.depth ?? 0) < 70 ? "#1d2330" : "#fff"}` }, fmtNumber(r.values.mag, 1)),
         h("span.place", {}, r.tags?.place ?? r.key),
         h("span.muted", {}, `${fmtAgo(new Date(r.at))} · ${t("quakes.depth", { d: fmtNumber(r.values.depth ?? NaN, 0) })}`));
       if (r._id === fresh) flash(li);
@@ -92,7 +102,7 @@ export class QuakesView {
     const quakes = this.recent();
     if (!quakes.length) return null;
     const strongest = quakes.reduce((a, b) => (b.values.mag > a.values.mag ? b : a));
-    const now = Date.now();
+    const now = this.reference();
     const hourly = Array.from({ length: 24 }, (_, i) => quakes.filter((r) => {
       const age = now - new Date(r.at).getTime();
       return age < (24 - i) * 3600e3 && age >= (23 - i) * 3600e3;

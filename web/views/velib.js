@@ -69,7 +69,7 @@ export class VelibView {
     const v = doc.values ?? {};
     const capacity = v.capacity || (v.bikes ?? 0) + (v.docks ?? 0);
     const ratio = capacity ? (v.bikes ?? 0) / capacity : 0;
-    return { id: doc.key, lon: doc.geo.lon, lat: doc.geo.lat, r: 1.8 + Math.sqrt(capacity || 1) * 0.45, color: fillColor(ratio),
+    return { id: doc.key, lon: doc.geo.lon, lat: doc.geo.lat, r: 1.2 + Math.sqrt(capacity || 1) * 0.32, color: fillColor(ratio),
       tip: () => `<div class="tt-time">${fmtDateTime(new Date(doc.at))}</div><b>${escapeHtml(doc.tags?.name ?? doc.key)}</b><br>`
         + `${t("velib.bikes")} ${fmtNumber(v.bikes)} (${t("velib.ebikes")} ${fmtNumber(v.ebikes)}) · ${t("velib.docks")} ${fmtNumber(v.docks)}` };
   }
@@ -80,6 +80,8 @@ export class VelibView {
     if (doc.key === NETWORK) {
       const i = this.network.findIndex((r) => r._id === doc._id);
       if (i >= 0) this.network[i] = doc; else this.network.push(doc);
+      const since = new Date(new Date(this.network[this.network.length - 1].at).getTime() - 24 * 3600e3).toISOString();
+      while (this.network.length > 1 && this.network[0].at < since) this.network.shift();
       this.netChart.append(at, doc.values);
       this.netChart.flash(at);
       this.shareChart.append(at, { share: VelibView.shareOf(doc.values) });

@@ -9,6 +9,8 @@ const METRICS = [
   { field: "precipitation", title: "weather.precipitation", digits: 1, unit: "mm", zero: true },
 ];
 
+function withUnit(value, digits, unit) { return Number.isFinite(value) ? `${fmtNumber(value, digits)} ${unit}` : "–"; }
+
 /** The Weather view: one series per place (reading key) in each chart. */
 export class WeatherView {
   constructor(root) {
@@ -55,6 +57,8 @@ export class WeatherView {
     const list = this.byPlace.get(doc.key);
     const i = list.findIndex((r) => r._id === doc._id);
     if (i >= 0) list[i] = doc; else { list.push(doc); list.sort((a, b) => (a.at < b.at ? -1 : 1)); }
+    const since = new Date(new Date(list[list.length - 1].at).getTime() - 24 * 3600e3).toISOString();
+    while (list.length > 1 && list[0].at < since) list.shift();
     const at = new Date(doc.at).getTime();
     for (const c of this.charts) {
       if (!Number.isFinite(doc.values?.[c.field])) continue;
@@ -69,8 +73,8 @@ export class WeatherView {
       const last = list[list.length - 1];
       const v = last?.values ?? {};
       const tr = h("tr", { dataset: { key: place } }, h("td", {}, place),
-        h("td.num", {}, `${fmtNumber(v.temperature, 1)} °C`), h("td.num", {}, `${fmtNumber(v.wind, 1)} km/h`),
-        h("td.num", {}, `${fmtNumber(v.precipitation, 1)} mm`), h("td.num", {}, `${fmtNumber(v.humidity, 0)} %`),
+        h("td.num", {}, withUnit(v.temperature, 1, "°C")), h("td.num", {}, withUnit(v.wind, 1, "km/h")),
+        h("td.num", {}, withUnit(v.precipitation, 1, "mm")), h("td.num", {}, withUnit(v.humidity, 0, "%")),
         h("td.muted", {}, last ? fmtAgo(new Date(last.at)) : ""));
       if (place === fresh) flash(tr);
       return tr;
