@@ -15,7 +15,7 @@ public final class ChangeWatcher: @unchecked Sendable {
         public var maxAwaitMilliseconds: Int64 = 500
         /// First and largest pause between reconnection attempts, in seconds (doubling in between).
         public var initialBackoff: Double = 0.1
-        public var maximumBackoff: Double = 3
+        public var maximumBackoff: Double = 1
         /// The token is saved when the stream is idle, or after this many events or seconds.
         public var saveEveryEvents = 64
         public var saveEverySeconds: Double = 0.25
@@ -32,6 +32,8 @@ public final class ChangeWatcher: @unchecked Sendable {
     private let condition = NSCondition()
     private var running = false
     private var finished = true
+    /// Watcher thread only.
+    private var recentFeeds = RecentReadingFeeds()
 
     public init(database: Database, fanout: LiveFanout, configuration: Configuration = Configuration()) throws {
         self.database = database
@@ -149,7 +151,7 @@ public final class ChangeWatcher: @unchecked Sendable {
                 let now = Self.nowMilliseconds()
                 let lag = DatabaseChange.eventTime(event).map { Double(max(0, now - $0)) / 1000 }
                 fanout.metrics.recordChangeEvent(lagSeconds: lag)
-                let change = DatabaseChange(event: event)
+                let change = recentFeeds.complete(DatabaseChange(event: event))
                 if case .fetch(let run) = change { fanout.metrics.recordFetch(feed: run.feed, ok: run.ok) }
                 fanout.publish(change)
                 unsavedEvents += 1

@@ -26,6 +26,8 @@ public final class LiveFanout: @unchecked Sendable {
     /// Subscribed viewers by connection id, with their topics ("*" alone when subscribed to all).
     private var viewers: [UInt64: Set<String>] = [:]
     private var topicCounts: [String: Int] = [:]
+    /// The latest offset when each connection was greeted, until its first subscribe.
+    private var greetedAt: [UInt64: UInt64] = [:]
 
     public init(hub: Hub = Hub(), server: String, feeds: [String], historyEntries: Int = 10_000,
                 historyBytes: Int = 64 << 20, metrics: DashboardMetrics = DashboardMetrics()) {
@@ -101,8 +103,10 @@ public final class LiveFanout: @unchecked Sendable {
 
     // MARK: viewer side (the connection's loop)
 
-    /// Greets a new connection with `hello`.
+    /// Greets a new connection with `hello`, remembering the offset at that moment: a first subscribe
+    /// without `since` then gets what was broadcast between the two, so nothing falls in that gap.
     public func viewerOpened(_ connection: WebSocketConnection) {
+        lock.withLock { greetedAt[connection.id] = latestOffset }
         send(ViewerMessage.hello(server: server, epoch: epoch, feeds: feeds), to: connection)
     }
 
@@ -118,7 +122,10 @@ public final class LiveFanout: @unchecked Sendable {
 
     /// Forgets a closed connection (the Hub forgets it on its own).
     public func viewerClosed(_ connection: WebSocketConnection) {
-        lock.withLock { removeViewer(connection.id) }
+        lock.withLock {
+            removeViewer(connection.id)
+            greetedAt[connection.id] = nil
+        }
     }
 
     /// Replays what the viewer missed (or sends `reset`), then subscribes it from the latest offset on.
@@ -129,7 +136,8 @@ public final class LiveFanout: @unchecked Sendable {
             hub.unsubscribe(connection)
             removeViewer(connection.id)
         }
-        if let since = request.since {
+        let greeted = greetedAt.removeValue(forKey: connection.id)
+        if let since = request.since ?? greeted.map({ SubscribeRequest.Position(epoch: epoch, offset: $0) }) {
             let missed = since.epoch == epoch ? history.entries(after: since.offset, latest: latestOffset) : nil
             if let missed {
                 for entry in missed where Self.wants(request.feeds, entry.topic) {

@@ -57,6 +57,9 @@ struct EndToEndTests {
         try readings.deleteOne(["key": "us7000abcd"])
         let deleted = try #require(viewer.next(type: "reading"), "the delete never reached the viewer")
         #expect(deleted["op"] as? String == "delete", "other collections are not broadcast")
+        #expect(deleted["feed"] as? String == "usgs")
+        #expect((deleted["doc"] as? [String: Any])?["feed"] as? String == "usgs")
+        #expect((deleted["doc"] as? [String: Any])?["_id"] as? String == doc["_id"] as? String)
     }
 
     @Test func twoHundredViewersReceiveEveryOneOfAThousandInsertsInOrder() throws {

@@ -57,6 +57,20 @@ struct FanoutTests {
         #expect(server.fanout.snapshot.viewers == 1)
     }
 
+    @Test func broadcastsBetweenHelloAndTheFirstSubscribeAreNotLost() throws {
+        let server = try Self.startServer()
+        defer { server.stop() }
+        server.fanout.publish(Self.reading(1))
+        let viewer = try TestViewer(port: server.port)
+        _ = try #require(viewer.next(type: "hello"))
+        server.fanout.publish(Self.reading(2))
+        server.fanout.publish(Self.reading(3))
+        try viewer.send(json: ["type": "subscribe", "feeds": ["*"], "since": NSNull()])
+        server.fanout.publish(Self.reading(4))
+        let offsets = (0..<3).compactMap { _ in viewer.next(type: "reading") }.compactMap { $0["offset"] as? Int }
+        #expect(offsets == [2, 3, 4], "offset 1 predates the hello (the page loads it over REST)")
+    }
+
     @Test func viewersGetOnlyTheirFeeds() throws {
         let server = try Self.startServer()
         defer { server.stop() }

@@ -106,6 +106,19 @@ struct MessageTests {
         #expect(small.entries(after: 3, latest: 4) == nil)
     }
 
+    @Test func deletesGetTheFeedOfTheReadingWhenItWasSeen() {
+        var recent = RecentReadingFeeds(capacity: 2)
+        let insert = DatabaseChange.reading(ReadingChange(feed: "velib", operation: .insert, document: ["_id": 1, "feed": "velib"]))
+        #expect(recent.complete(insert) == insert)
+        let delete = DatabaseChange.reading(ReadingChange(feed: nil, operation: .delete, document: ["_id": 1, "feed": .null]))
+        #expect(recent.complete(delete) == .reading(ReadingChange(feed: "velib", operation: .delete, document: ["_id": 1, "feed": "velib"])))
+        recent.remember(2, feed: "usgs")
+        recent.remember(3, feed: "usgs")
+        #expect(recent.feed(of: 1) == nil, "the oldest is forgotten beyond the capacity")
+        #expect(recent.count == 2)
+        #expect(recent.complete(delete) == delete, "an unknown _id stays without feed")
+    }
+
     @Test func queryParametersNameTheBadOne() throws {
         let feeds = ["usgs", "velib"]
         #expect(throws: BadParameter("feed", "missing parameter 'feed' (one of: usgs, velib)")) {
