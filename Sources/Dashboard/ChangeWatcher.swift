@@ -42,6 +42,10 @@ public final class ChangeWatcher: @unchecked Sendable {
         self.configuration = configuration
     }
 
+    /// Server errors that mean "this resume token cannot be used": ChangeStreamFatalError, BadValue,
+    /// FailedToParse, InvalidResumeToken (other failures are retried with the token kept).
+    static let unusableTokenCodes: Set<Int32> = [280, 2, 9, 260]
+
     /// The pipeline of the database-level watch: only the two collections viewers care about.
     static var pipeline: [Document] {
         [["$match": ["ns.coll": ["$in": [.string(DatabaseChange.readingsCollection), .string(DatabaseChange.fetchesCollection)]]]]]
@@ -104,8 +108,9 @@ public final class ChangeWatcher: @unchecked Sendable {
                 do {
                     stream = try database.watch(pipeline: Self.pipeline, options: ChangeStreamOptions(
                         fullDocument: "updateLookup", resumeAfter: token, maxAwaitTimeMS: configuration.maxAwaitMilliseconds))
-                } catch let error as MongoError where token != nil && error.kind == .server {
-                    // The server refuses the saved resume point: it is as good as lost.
+                } catch let error as MongoError where token != nil && error.kind == .server
+                    && Self.unusableTokenCodes.contains(error.code) {
+                    // The server refuses the saved resume point itself: it is as good as lost.
                     throw MongoError(kind: .historyLost, code: error.code, codeName: error.codeName, message: error.message)
                 }
                 if failures > 0 { fanout.metrics.recordReconnect() }

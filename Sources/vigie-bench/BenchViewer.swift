@@ -125,9 +125,3 @@ final class BenchViewer {
         Glibc.close(fd)
     }
 }
-
-/// A benchmark that could not run, with the reason.
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
