@@ -35,7 +35,9 @@ final class BenchViewer {
             guard Date() < deadline else { throw BenchError("no WebSocket handshake answer") }
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             _ = poll(&entry, 1, 200)
-            guard readAvailable() else { throw BenchError("connection closed during the handshake") }
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+            defer { scratch.deallocate() }
+            guard readAvailable(scratch: scratch) else { throw BenchError("connection closed during the handshake") }
         }
         let end = buffer.firstRange(of: [13, 10, 13, 10])!
         guard buffer.starts(with: Array("HTTP/1.1 101".utf8)) else { throw BenchError("WebSocket handshake refused") }
@@ -69,14 +71,14 @@ final class BenchViewer {
         }
     }
 
-    /// Reads what is there without blocking; false once the server closed.
-    func readAvailable() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 16384)
+    /// Reads what is there without blocking, through `scratch` (a buffer of the reading thread, shared by
+    /// the viewers it reads); false once the server closed.
+    func readAvailable(scratch: UnsafeMutableRawBufferPointer) -> Bool {
         while true {
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            let count = recv(fd, scratch.baseAddress, scratch.count, Int32(MSG_DONTWAIT))
             if count > 0 {
-                buffer.append(contentsOf: chunk[0..<count])
-                if count < chunk.count { return true }
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+                if count < scratch.count { return true }
             } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
                 return true
             } else {

@@ -4,6 +4,7 @@ import Glibc
 import BSON
 import Dashboard
 import EmbeddedMongo
+import Dispatch
 import Foundation
 import Mongo
 import Net
@@ -12,19 +13,21 @@ import Net
 /// connected at once; prints p50 / p99 / max per viewer count (goal: p99 < 20 ms with 1,000 viewers).
 enum LatencyBenchmark {
     static let usage = """
-    usage: vigie-bench latency [--viewers 1,100,1000] [--inserts N] [--interval-ms MS] [--uri MONGODB_URI]
+    usage: vigie-bench latency [--viewers 1,100,1000] [--inserts N] [--interval-ms MS] [--readers N] [--uri MONGODB_URI]
 
     Starts the embedded store (or uses --uri, database vigie_bench) and the dashboard server in this
     process, connects the viewers, then inserts N readings (default 200), one every MS milliseconds
-    (default 10), and measures, for every viewer and every insert, the time from just before the insert
-    to the moment the viewer has read the reading's frame.
+    (default 20), and measures, for every viewer and every insert, the time from just before the insert
+    to the moment the viewer has read the reading's frame. The viewers are read by N threads (default 2).
     """
 
     struct Options {
         var viewerCounts = [1, 100, 1000]
         var inserts = 200
-        var intervalMilliseconds = 10.0
+        var intervalMilliseconds = 20.0
         var uri: String?
+        /// Threads reading the viewers' sockets.
+        var readers = 2
     }
 
     static func run(arguments: [String]) throws {
@@ -70,7 +73,7 @@ enum LatencyBenchmark {
         var rows = [(viewers: Int, p99: Double)]()
         for (round, count) in options.viewerCounts.enumerated() {
             let result = try measure(round: round, viewers: count, options: options, port: server.port, readings: readings)
-            let sorted = result.latencies.sorted()
+            let sorted = result.sorted()
             let expected = count * options.inserts
             print(pad("\(count)", 8) + pad("\(options.inserts)", 9) + pad("\(sorted.count)/\(expected)", 12)
                   + pad(format(percentile(sorted, 0.50)), 9) + pad(format(percentile(sorted, 0.99)), 9) + pad(format(sorted.last), 9))
@@ -82,100 +85,150 @@ enum LatencyBenchmark {
     }
 
     /// Connects `viewers` viewers, inserts, and returns every latency observed, in milliseconds.
-    static func measure(round: Int, viewers count: Int, options: Options, port: Int, readings: Collection) throws -> (latencies: [Double], Void) {
-        var viewers = [BenchViewer]()
-        defer { viewers.forEach { $0.close() } }
+    /// The viewers are read by `readers` threads, so the measuring side is not one serial bottleneck.
+    static func measure(round: Int, viewers count: Int, options: Options, port: Int, readings: Collection) throws -> [Double] {
+        var connected = [BenchViewer]()
+        defer { connected.forEach { $0.close() } }
         for _ in 0..<count {
             let viewer = try BenchViewer(port: port)
             try viewer.send("{\"type\":\"subscribe\",\"feeds\":[\"*\"],\"since\":null}")
-            viewers.append(viewer)
+            connected.append(viewer)
         }
-        // Subscribed once each viewer has its status message (sent right after the subscription).
-        var ready = Set<Int>()
-        let readyDeadline = Date(timeIntervalSinceNow: 30)
-        while ready.count < count {
-            guard Date() < readyDeadline else { throw BenchError("only \(ready.count) of \(count) viewers subscribed within 30 s") }
-            pollOnce(viewers) { index, message in
-                if contains(message, "\"type\":\"status\"") { ready.insert(index) }
-            }
+        let groups = min(options.readers, count)
+        let sets = try (0..<groups).map { group in
+            try ViewerSet(stride(from: group, to: count, by: groups).map { connected[$0] })
         }
-
-        // Warm up (first frames, first token save) with a few readings that are not measured.
+        // Subscribed once each viewer has its status message (sent right after the subscription);
+        // then a few unmeasured readings warm everything up (first frames, first token save).
         let warmPrefix = "warm\(round)-"
-        var warmed = 0
+        for set in sets { try set.await(count: set.viewers.count, marker: "\"type\":\"status\"", what: "subscribed") }
         for sequence in 0..<3 {
             try readings.insertOne(["feed": "usgs", "key": .string(warmPrefix + String(sequence)),
                                     "at": .datetime(Int64(Date().timeIntervalSince1970 * 1000)), "values": ["seq": 0]])
         }
-        let warmDeadline = Date(timeIntervalSinceNow: 30)
-        while warmed < 3 * count {
-            guard Date() < warmDeadline else { throw BenchError("warm-up readings did not reach every viewer within 30 s") }
-            pollOnce(viewers) { _, message in
-                if contains(message, "\"key\":\"\(warmPrefix)") { warmed += 1 }
-            }
-        }
+        for set in sets { try set.await(count: 3 * set.viewers.count, marker: "\"key\":\"\(warmPrefix)", what: "warmed up") }
+
         let prefix = "lat\(round)-"
         let sent = SentTimes(count: options.inserts)
-        let inserter = Thread {
-            let interval = UInt32(options.intervalMilliseconds * 1000)
-            do {
-                for sequence in 0..<options.inserts {
-                    sent.mark(sequence, Monotonic.nanoseconds())
-                    try readings.insertOne(["feed": "usgs", "key": .string(prefix + String(sequence)),
-                                            "at": .datetime(Int64(Date().timeIntervalSince1970 * 1000)),
-                                            "values": ["seq": .int32(Int32(sequence))]])
-                    if interval > 0 { usleep(interval) }
-                }
-                sent.finish(error: nil)
-            } catch {
-                sent.finish(error: "\(error)")
+        let finished = DispatchGroup()
+        for set in sets {
+            finished.enter()
+            let thread = Thread {
+                set.measure(prefix: prefix, expected: set.viewers.count * options.inserts, sent: sent)
+                finished.leave()
             }
+            thread.start()
         }
-        inserter.start()
-        var latencies = [Double]()
-        latencies.reserveCapacity(count * options.inserts)
-        let expected = count * options.inserts
-        var quietSince = Monotonic.nanoseconds()
-        while latencies.count < expected {
-            var progressed = false
-            pollOnce(viewers) { _, message in
-                let now = Monotonic.nanoseconds()
-                guard let sequence = sequenceNumber(in: message, prefix: prefix), let start = sent.time(sequence) else { return }
-                latencies.append(Double(now - start) / 1e6)
-                progressed = true
+        let interval = UInt32(options.intervalMilliseconds * 1000)
+        do {
+            for sequence in 0..<options.inserts {
+                sent.mark(sequence, Monotonic.nanoseconds())
+                try readings.insertOne(["feed": "usgs", "key": .string(prefix + String(sequence)),
+                                        "at": .datetime(Int64(Date().timeIntervalSince1970 * 1000)),
+                                        "values": ["seq": .int32(Int32(sequence))]])
+                if interval > 0 { usleep(interval) }
             }
-            if progressed { quietSince = Monotonic.nanoseconds() }
-            if sent.isComplete && Monotonic.nanoseconds() - quietSince > 10_000_000_000 { break }
+            sent.finish(error: nil)
+        } catch {
+            sent.finish(error: "\(error)")
         }
+        finished.wait()
         if let failure = sent.waitUntilComplete() { throw BenchError("insert failed: \(failure)") }
-        return (latencies, ())
+        return sets.flatMap(\.latencies)
     }
 
-    /// Waits up to 50 ms for data on any viewer, then hands every complete message to `body`.
-    static func pollOnce(_ viewers: [BenchViewer], _ body: (Int, [UInt8]) -> Void) {
-        var entries = viewers.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-        guard poll(&entries, nfds_t(entries.count), 50) > 0 else { return }
-        for (index, entry) in entries.enumerated() where entry.revents != 0 {
-            _ = viewers[index].readAvailable()
-            for message in viewers[index].takeMessages() { body(index, message) }
+    /// The viewers of one reading thread, watched through epoll so that a wait costs nothing per idle viewer.
+    final class ViewerSet: @unchecked Sendable {
+        // @unchecked Sendable: used by one thread at a time (the main thread, then its reader thread).
+        let viewers: [BenchViewer]
+        private(set) var latencies: [Double] = []
+        private let poller: EpollPoller
+        private var events: [PollEvent] = []
+        private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+
+        init(_ viewers: [BenchViewer]) throws {
+            self.viewers = viewers
+            poller = try EpollPoller(capacity: 1024)
+            for (index, viewer) in viewers.enumerated() {
+                try poller.add(fd: viewer.fd, token: UInt64(index), interest: Interest(readable: true, writable: false))
+            }
+        }
+
+        deinit { scratch.deallocate() }
+
+        /// Waits up to 50 ms for data, then hands every complete message to `body`.
+        func poll(_ body: ([UInt8]) -> Void) {
+            events.removeAll(keepingCapacity: true)
+            guard (try? poller.wait(timeoutMilliseconds: 50, into: &events)) != nil else { return }
+            for event in events {
+                let viewer = viewers[Int(event.token)]
+                if !viewer.readAvailable(scratch: scratch) { poller.remove(fd: viewer.fd) }
+                for message in viewer.takeMessages() { body(message) }
+            }
+        }
+
+        /// Reads until `count` messages containing `marker` arrived (30 s at most).
+        func await(count: Int, marker: String, what: String) throws {
+            var seen = 0
+            let deadline = Date(timeIntervalSinceNow: 30)
+            while seen < count {
+                guard Date() < deadline else { throw BenchError("only \(seen) of \(count) viewer messages: not all viewers \(what) within 30 s") }
+                poll { if LatencyBenchmark.contains($0, marker) { seen += 1 } }
+            }
+        }
+
+        /// Records the latency of every measured reading, until all arrived or 10 s passed without any.
+        func measure(prefix: String, expected: Int, sent: SentTimes) {
+            latencies.reserveCapacity(expected)
+            var quietSince = Monotonic.nanoseconds()
+            while latencies.count < expected {
+                var progressed = false
+                poll { message in
+                    let now = Monotonic.nanoseconds()
+                    guard let sequence = LatencyBenchmark.sequenceNumber(in: message, prefix: prefix),
+                          let start = sent.time(sequence) else { return }
+                    latencies.append(Double(now - start) / 1e6)
+                    progressed = true
+                }
+                if progressed { quietSince = Monotonic.nanoseconds() }
+                if sent.isComplete && Monotonic.nanoseconds() - quietSince > 10_000_000_000 { return }
+            }
         }
     }
 
     /// The N of `"key":"<prefix>N"` in a frame, without parsing the JSON.
     static func sequenceNumber(in message: [UInt8], prefix: String) -> Int? {
         let marker = Array("\"key\":\"\(prefix)".utf8)
-        guard let range = message.firstRange(of: marker) else { return nil }
+        guard let start = find(marker, in: message) else { return nil }
         var value = 0
-        var index = range.upperBound
+        var index = start + marker.count
         while index < message.count, message[index] >= 48, message[index] <= 57 {
             value = value * 10 + Int(message[index] - 48)
             index += 1
         }
-        return index > range.upperBound ? value : nil
+        return index > start + marker.count ? value : nil
     }
 
     static func contains(_ message: [UInt8], _ text: String) -> Bool {
-        message.firstRange(of: Array(text.utf8)) != nil
+        find(Array(text.utf8), in: message) != nil
+    }
+
+    /// The position of `needle` in `haystack` (memchr + memcmp: the reader must stay cheap).
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pin -> Int? in
+                var position = 0
+                let last = hay.count - pin.count
+                while position <= last {
+                    guard let hit = memchr(hay.baseAddress! + position, Int32(first), last - position + 1) else { return nil }
+                    let offset = hay.baseAddress!.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(hay.baseAddress! + offset, pin.baseAddress!, pin.count) == 0 { return offset }
+                    position = offset + 1
+                }
+                return nil
+            }
+        }
     }
 
     static func percentile(_ sorted: [Double], _ fraction: Double) -> Double? {
@@ -207,6 +260,9 @@ enum LatencyBenchmark {
             case "--interval-ms":
                 guard let milliseconds = Double(value), milliseconds >= 0 else { throw BenchError("--interval-ms takes a number >= 0") }
                 options.intervalMilliseconds = milliseconds
+            case "--readers":
+                guard let count = Int(value), (1...64).contains(count) else { throw BenchError("--readers takes a whole number from 1 to 64") }
+                options.readers = count
             case "--uri":
                 options.uri = value
             default:
