@@ -23,6 +23,8 @@ extension BSONValue {
                            data: data.map { Array(UnsafeBufferPointer(start: $0, count: Int(length))) } ?? [])
         case BSON_TYPE_UNDEFINED:
             return .undefined
+        case BSON_TYPE_NULL:
+            return .null
         case BSON_TYPE_OID:
             return .objectId(ObjectId(bson_iter_oid(iterator).pointee))
         case BSON_TYPE_BOOL:

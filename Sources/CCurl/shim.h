@@ -45,6 +45,13 @@ static inline CURLcode vigie_curl_set_follow_redirects(CURL *handle, long max_re
     return curl_easy_setopt(handle, CURLOPT_MAXREDIRS, max_redirects);
 }
 
+/* Only http and https, for the first request and for redirects (no file://, no gopher://). */
+static inline CURLcode vigie_curl_set_web_protocols_only(CURL *handle) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+}
+
 /* Rejects up front a response whose announced Content-Length exceeds the cap. */
 static inline CURLcode vigie_curl_set_max_file_size(CURL *handle, curl_off_t bytes) {
     return curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, bytes);

@@ -38,6 +38,7 @@ enum CurlTransfer {
             vigie_curl_set_timeouts(handle, milliseconds(configuration.connectTimeout), milliseconds(configuration.totalTimeout)),
             vigie_curl_set_no_signal(handle),
             vigie_curl_set_accept_encoding(handle, ""),
+            vigie_curl_set_web_protocols_only(handle),
             vigie_curl_set_follow_redirects(handle, 5),
             vigie_curl_set_max_file_size(handle, curl_off_t(configuration.maxResponseBytes)),
             vigie_curl_set_write_callback(handle, writeBody, context),
@@ -49,7 +50,9 @@ enum CurlTransfer {
 
         let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
             _ = vigie_curl_set_error_buffer(handle, buffer.baseAddress)
-            return withExtendedLifetime(sink) { curl_easy_perform(handle) }
+            let code = withExtendedLifetime(sink) { curl_easy_perform(handle) }
+            _ = vigie_curl_set_error_buffer(handle, nil)  // the buffer dies with this closure
+            return code
         }
         if sink.exceeded || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(.tooLarge(limit: configuration.maxResponseBytes),

@@ -9,7 +9,7 @@ public struct Eco2mixFeed: Feed {
     public let zone = "France (mainland)"
     public let periodSeconds = 900
     public let access = FeedAccess(requiresKey: false,
-                                   rateLimit: "No key; Opendatasoft anonymous quota (a daily request cap per IP), limit ≤ 100 records per call")
+                                   rateLimit: "No key; anonymous calls count against the portal's request quota; at most 100 records per call")
     public let licence = "Licence Ouverte / Etalab 2.0"
     public let attribution = "RTE éCO2mix, via ODRÉ (Open Data Réseaux Énergies)"
     public let sourceURL = "https://odre.opendatasoft.com/explore/dataset/eco2mix-national-tr/"

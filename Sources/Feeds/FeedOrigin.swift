@@ -8,14 +8,14 @@ public struct FeedOrigin: Sendable, Equatable, CustomStringConvertible {
     /// Accepts `http(s)://host[:port]` with an optional trailing "/"; anything with a path, query or
     /// credentials is refused, since only the origin is replaced.
     public init(parsing raw: String) throws(FeedOriginError) {
-        var text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmingCharacters(in: .whitespaces)
         guard let schemeEnd = text.range(of: "://") else { throw FeedOriginError(value: raw, reason: "missing scheme (http:// or https://)") }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else {
             throw FeedOriginError(value: raw, reason: "scheme must be http or https")
         }
-        if text.hasSuffix("/") { text.removeLast() }
-        let authority = text[schemeEnd.upperBound...]
+        var authority = text[schemeEnd.upperBound...]
+        if authority.hasSuffix("/") { authority.removeLast() }
         guard !authority.isEmpty else { throw FeedOriginError(value: raw, reason: "missing host") }
         if authority.contains("/") || authority.contains("?") || authority.contains("#") {
             throw FeedOriginError(value: raw, reason: "only scheme://host[:port] is allowed; the feed keeps its own path and query")

@@ -183,7 +183,7 @@ private struct Cursor {
     }
 
     mutating func parseHex4() throws(JSONParseError) -> UInt32 {
-        guard position + 4 <= bytes.count else { throw error("unexpected end of input in a \\u escape") }
+        guard position + 4 <= bytes.count else { throw error("unexpected end of input in a \\u escape (truncated JSON?)") }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[position]
@@ -232,14 +232,16 @@ private struct Cursor {
         if !atEnd, bytes[position] == UInt8(ascii: ".") {
             isInteger = false
             position += 1
-            guard !atEnd, isDigit(bytes[position]) else { throw error("invalid number: digit expected after '.'") }
+            guard !atEnd else { throw error("unexpected end of input in a number (truncated JSON?)") }
+            guard isDigit(bytes[position]) else { throw error("invalid number: digit expected after '.'") }
             while !atEnd, isDigit(bytes[position]) { position += 1 }
         }
         if !atEnd, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
             isInteger = false
             position += 1
             if !atEnd, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
-            guard !atEnd, isDigit(bytes[position]) else { throw error("invalid number: digit expected in exponent") }
+            guard !atEnd else { throw error("unexpected end of input in a number (truncated JSON?)") }
+            guard isDigit(bytes[position]) else { throw error("invalid number: digit expected in exponent") }
             while !atEnd, isDigit(bytes[position]) { position += 1 }
         }
         let text = UnsafeBufferPointer(rebasing: bytes[start..<position])

@@ -25,15 +25,18 @@ struct NormalisedPayloadBuilder {
 
     mutating func see() { result.recordsSeen += 1 }
 
-    mutating func accept(_ reading: Reading, index: Int) {
+    /// Adds the reading; false when it was rejected as a duplicate.
+    @discardableResult
+    mutating func accept(_ reading: Reading, index: Int) -> Bool {
         let identity = ReadingIdentity(key: reading.key, at: reading.at.timeIntervalSince1970)
         if let first = indexByIdentity[identity] {
             reject(index: index, key: reading.key,
                    reason: "duplicate of record \(first) (same key and time)")
-            return
+            return false
         }
         indexByIdentity[identity] = index
         result.readings.append(reading)
+        return true
     }
 
     /// A reading computed from the whole payload rather than from one record.

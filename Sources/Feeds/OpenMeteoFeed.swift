@@ -16,7 +16,7 @@ public struct OpenMeteoFeed: Feed {
     public let fields = [
         ValueField("temperature", unit: "°C", "air temperature at 2 m"),
         ValueField("humidity", unit: "%", "relative humidity at 2 m"),
-        ValueField("precipitation", unit: "mm", "precipitation over the preceding 15 minutes"),
+        ValueField("precipitation", unit: "mm", "precipitation over the current interval"),
         ValueField("wind", unit: "km/h", "wind speed at 10 m"),
         ValueField("windDirection", unit: "°", "wind direction at 10 m"),
         ValueField("windGusts", unit: "km/h", "wind gusts at 10 m"),
@@ -48,8 +48,31 @@ public struct OpenMeteoFeed: Feed {
     /// the API snaps coordinates to its model grid, a few kilometres away at most.
     static let matchTolerance = 0.25
 
-    public init(places: [OpenMeteoPlace] = OpenMeteoPlace.frenchCities) {
-        precondition(!places.isEmpty, "OpenMeteoFeed needs at least one place")
+    /// Paris and a few large French cities.
+    public init() {
+        self.init(validPlaces: OpenMeteoPlace.frenchCities)
+    }
+
+    /// A configured list of places: at least one, names unique and non-empty, coordinates in range.
+    public init(places: [OpenMeteoPlace]) throws(FeedConfigurationError) {
+        guard !places.isEmpty else { throw FeedConfigurationError(feed: "openmeteo", reason: "no places configured") }
+        var names = Set<String>()
+        for place in places {
+            guard !place.name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw FeedConfigurationError(feed: "openmeteo", reason: "a place has an empty name")
+            }
+            guard names.insert(place.name).inserted else {
+                throw FeedConfigurationError(feed: "openmeteo", reason: "place \"\(place.name)\" is listed twice")
+            }
+            guard GeoPoint(validatingLon: place.longitude, lat: place.latitude) != nil else {
+                throw FeedConfigurationError(feed: "openmeteo",
+                                             reason: "place \"\(place.name)\" has coordinates out of range (\(place.latitude), \(place.longitude))")
+            }
+        }
+        self.init(validPlaces: places)
+    }
+
+    private init(validPlaces places: [OpenMeteoPlace]) {
         self.places = places
         func list(_ numbers: [Double]) -> String { numbers.map { String($0) }.joined(separator: ",") }
         let query = "latitude=\(list(places.map(\.latitude)))&longitude=\(list(places.map(\.longitude)))"

@@ -65,6 +65,7 @@ struct RecordFields {
         switch value {
         case nil, .null?: return nil
         case .number(let number)?:
+            guard number.double.isFinite else { throw RecordRejection("\(name) is out of range") }
             return number.double
         case .string(let text)?:
             let trimmed = text.trimmingCharacters(in: .whitespaces)

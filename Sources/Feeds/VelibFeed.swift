@@ -12,7 +12,7 @@ public struct VelibFeed: Feed {
                                    rateLimit: "No key; station status refreshed about every minute (GBFS ttl), information daily")
     public let licence = "Licence Ouverte / Etalab 2.0"
     public let attribution = "Vélib' Métropole (Smovengo), open data"
-    public let sourceURL = "https://www.velib-metropole.fr/donnees-open-data-gbfs-du-service-velib-metropole"
+    public let sourceURL = "https://velib-metropole-opendata.smovengo.cloud/opendata/Velib_Metropole/gbfs.json"
     public let fields = [
         ValueField("bikes", unit: "bikes", "bikes available"),
         ValueField("mechanical", unit: "bikes", "mechanical bikes available"),
@@ -52,7 +52,7 @@ public struct VelibFeed: Feed {
     /// Joins station status with station information by station id.
     public func normalise(status: Data, information: Data?) throws(FeedPayloadError) -> NormalisedPayload {
         let info = try information.map { (data) throws(FeedPayloadError) in try parseInformation(data) }
-        return try normalise(status: status, information: info)
+        return try normalise(status: status, parsedInformation: info)
     }
 
     /// Checks a `station_information` payload before the fetch runner caches it.
@@ -60,7 +60,8 @@ public struct VelibFeed: Feed {
         try GBFSStationInformation.parse(data, feed: id, document: Self.informationDocument)
     }
 
-    public func normalise(status: Data, information: GBFSStationInformation?) throws(FeedPayloadError) -> NormalisedPayload {
+    /// Same, with station information parsed earlier (the fetch runner's daily cache).
+    public func normalise(status: Data, parsedInformation information: GBFSStationInformation?) throws(FeedPayloadError) -> NormalisedPayload {
         let root = try PayloadDecoder.decode(status, feed: id, document: Self.statusDocument)
         let stations = try GBFSEnvelope.stations(in: root, feed: id, document: Self.statusDocument)
         var builder = NormalisedPayloadBuilder()
@@ -69,8 +70,9 @@ public struct VelibFeed: Feed {
             builder.see()
             do {
                 let (reading, inService) = try stationReading(from: entry, information: information)
-                builder.accept(reading, index: index)
-                network.add(reading.values, inService: inService)
+                if builder.accept(reading, index: index) {
+                    network.add(reading.values, inService: inService)
+                }
             } catch {
                 builder.reject(index: index, key: entry["station_id"].flatMap(Self.idText), reason: error.reason)
             }

@@ -1,16 +1,21 @@
-// vigie-bench: benchmarks, one subcommand each.
+// vigie-bench: benchmarks, selected by the first argument.
 #if canImport(Glibc)
 import Glibc
 #endif
 
-let benchArguments = Array(CommandLine.arguments.dropFirst())
+let benchmarkArguments = Array(CommandLine.arguments.dropFirst())
 do {
-    switch benchArguments.first {
+    switch benchmarkArguments.first {
+    case "store":
+        try StoreBenchmark.run(arguments: Array(benchmarkArguments.dropFirst()))
     case "latency":
-        try LatencyBenchmark.run(arguments: Array(benchArguments.dropFirst()))
+        try LatencyBenchmark.run(arguments: Array(benchmarkArguments.dropFirst()))
+    case "all":
+        try StoreBenchmark.run(arguments: [])
+        try LatencyBenchmark.run(arguments: [])
     default:
-        print("usage: vigie-bench latency [options]   (vigie-bench latency --help)")
-        exit(benchArguments.isEmpty ? 2 : (benchArguments.first == "--help" ? 0 : 2))
+        print("usage: vigie-bench store|latency|all [options]   (vigie-bench BENCHMARK --help)")
+        exit(2)
     }
 } catch {
     let line = Array("vigie-bench: \(error)\n".utf8)

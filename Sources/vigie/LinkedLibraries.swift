@@ -1,7 +1,12 @@
-/// Versions of the C libraries linked through the other modules, for `vigie doctor` and `vigie version --verbose`.
+import EmbeddedMongo
+import Feeds
+
+/// Versions of the C libraries linked through the other modules, each reported by the module that owns it.
 enum LinkedLibraries {
-    /// Filled as modules land; each entry comes from the module that owns the library.
     static var versions: [(name: String, version: String)] {
-        []
+        [
+            ("libcurl", LibCurl.version),
+            ("sqlite", SQLiteLibrary.version),
+        ]
     }
 }

@@ -52,10 +52,10 @@ enum ChangeStreamOpener {
                 guard let time = StoreContext.timestampValue(value) else {
                     throw CommandError.typeMismatch("startAtOperationTime must be a Timestamp")
                 }
-                guard time > trimmed else {
+                guard time > trimmed || trimmed == 0 else {
                     throw CommandError.changeStreamHistoryLost("startAtOperationTime is older than the oldest oplog entry kept")
                 }
-                return time - 1
+                return max(time - 1, 0)
             }
             return session.engine.lastTimestamp
         }

@@ -4,7 +4,7 @@ import BSON
 enum DeleteCommand {
     static func run(_ request: CommandRequest) throws -> Document {
         let name = try request.collectionName()
-        guard case .array(let values)? = request.command["deletes"] else {
+        guard let values = try request.documents("deletes") else {
             throw CommandError.failedToParse("delete needs a 'deletes' array")
         }
         let ordered = request.command["ordered"]?.boolValue ?? true
@@ -26,9 +26,9 @@ enum DeleteCommand {
         return reply
     }
 
-    private static func deleteOne(_ value: BSONValue, collection name: String, request: CommandRequest,
+    private static func deleteOne(_ statement: Document, collection name: String, request: CommandRequest,
                                   session: StorageSession) throws -> Int {
-        guard case .document(let statement) = value, let filter = statement["q"]?.documentValue else {
+        guard let filter = statement["q"]?.documentValue else {
             throw CommandError.failedToParse("each delete needs a 'q' filter object")
         }
         try ReadCommands.rejectCollation(statement)

@@ -11,7 +11,7 @@ enum UpdateCommand {
 
     static func run(_ request: CommandRequest) throws -> Document {
         let name = try request.collectionName()
-        guard case .array(let values)? = request.command["updates"] else {
+        guard let values = try request.documents("updates") else {
             throw CommandError.failedToParse("update needs an 'updates' array")
         }
         let ordered = request.command["ordered"]?.boolValue ?? true
@@ -38,9 +38,9 @@ enum UpdateCommand {
         return reply
     }
 
-    private static func apply(_ value: BSONValue, collection name: String, request: CommandRequest,
+    private static func apply(_ statement: Document, collection name: String, request: CommandRequest,
                               session: StorageSession) throws -> Outcome {
-        guard case .document(let statement) = value, let filter = statement["q"]?.documentValue,
+        guard let filter = statement["q"]?.documentValue,
               let update = statement["u"] else {
             throw CommandError.failedToParse("each update needs a 'q' filter and a 'u' update")
         }

@@ -13,16 +13,10 @@ enum WriteCommands {
     /// failure becomes a `writeErrors` entry (index, code, errmsg, keyPattern/keyValue for 11000).
     static func insert(_ request: CommandRequest) throws -> Document {
         let name = try request.collectionName()
-        guard case .array(let values)? = request.command["documents"] else {
+        guard let documents = try request.documents("documents") else {
             throw CommandError.failedToParse("insert needs a 'documents' array")
         }
         let ordered = request.command["ordered"]?.boolValue ?? true
-        var documents = [Document]()
-        documents.reserveCapacity(values.count)
-        for value in values {
-            guard case .document(let document) = value else { throw CommandError.typeMismatch("insert documents must be objects") }
-            documents.append(document)
-        }
         guard documents.count <= 100_000 else {
             throw CommandError(code: 16, codeName: "InvalidLength", message: "write batch sizes must be between 1 and 100000")
         }
@@ -32,7 +26,7 @@ enum WriteCommands {
             var errors = [Document]()
             for (index, document) in documents.enumerated() {
                 do {
-                    try session.savepoint { _ = try session.insert(document, into: collection) }
+                    try session.insert(document, into: collection)
                     inserted += 1
                 } catch let error as CommandError {
                     errors.append(writeError(index: index, error))

@@ -2,6 +2,7 @@ import BSON
 
 /// A `$group` accumulator (`{$sum: <expr>}` ...) and its running state.
 struct Accumulator: Sendable {
+    /// The accumulator operators this store implements.
     enum Kind: String, Sendable, CaseIterable {
         case sum = "$sum", avg = "$avg", min = "$min", max = "$max", first = "$first", last = "$last"
         case push = "$push", addToSet = "$addToSet", count = "$count"

@@ -18,10 +18,9 @@ enum Conversions {
         switch value {
         case .datetime: return value
         case .int64(let milliseconds): return .datetime(milliseconds)
-        case .double(let milliseconds) where milliseconds.isFinite: return .datetime(Int64(milliseconds.rounded(.towardZero)))
-        case .decimal128(let number):
-            guard let milliseconds = Double(number.description), milliseconds.isFinite else { throw failure(value, "date") }
-            return .datetime(Int64(milliseconds.rounded(.towardZero)))
+        case .double, .decimal128:
+            guard let milliseconds = value.doubleValue.flatMap(NumericArithmetic.truncatedInt64) else { throw failure(value, "date") }
+            return .datetime(milliseconds)
         case .string(let text):
             guard let milliseconds = ISODate.parse(text) else {
                 throw CommandError(code: 241, codeName: "ConversionFailure", message: "Error parsing date string '\(text)'")
@@ -80,8 +79,8 @@ enum Conversions {
         case .int32(let number): integer = Int64(number)
         case .int64(let number): integer = number
         case .double, .decimal128:
-            guard let number = value.doubleValue, number.isFinite, abs(number) < 9.2e18 else { throw failure(value, target) }
-            integer = Int64(number.rounded(.towardZero))
+            guard let number = value.doubleValue.flatMap(NumericArithmetic.truncatedInt64) else { throw failure(value, target) }
+            integer = number
         case .bool(let flag): integer = flag ? 1 : 0
         case .datetime(let milliseconds) where wide: integer = milliseconds
         case .string(let text):

@@ -20,7 +20,7 @@ enum DateExpressions {
         var compiled = [Expression]()
         for name in allowed {
             if let value = document[name] {
-                compiled.append(try ExpressionEvaluator.compile(value))
+                compiled.append(try ExpressionEvaluator.compileNested(value))
             } else {
                 guard !required.contains(name) else { throw .badValue("Missing '\(name)' parameter to \(operatorName)") }
                 compiled.append(absent)
@@ -62,14 +62,20 @@ enum DateExpressions {
                 }
                 binSize = whole
             }
-            return .datetime(try truncate(milliseconds, unit: unit, binSize: binSize, startOfWeek: values[4]))
+            return try truncate(milliseconds, unit: unit, binSize: binSize, startOfWeek: values[4]).map(BSONValue.datetime) ?? .null
         })
     }
 
-    static func truncate(_ milliseconds: Int64, unit: String, binSize: Int64, startOfWeek: BSONValue?) throws(CommandError) -> Int64 {
+    /// The start of the bin holding `milliseconds`; nil for a week whose `startOfWeek` is null (MongoDB returns null).
+    static func truncate(_ milliseconds: Int64, unit: String, binSize: Int64, startOfWeek: BSONValue?) throws(CommandError) -> Int64? {
         let fixed: [String: Int64] = ["millisecond": 1, "second": 1000, "minute": 60_000, "hour": 3_600_000, "day": millisecondsPerDay]
+        func width(_ unitLength: Int64) throws(CommandError) -> Int64 {
+            let (product, overflow) = unitLength.multipliedReportingOverflow(by: binSize)
+            guard !overflow else { throw .badValue("$dateTrunc binSize \(binSize) is too large for unit \(unit)") }
+            return product
+        }
         if let length = fixed[unit] {
-            return floorBin(milliseconds, origin: referenceMilliseconds, width: length * binSize)
+            return floorBin(milliseconds, origin: referenceMilliseconds, width: try width(length))
         }
         switch unit {
         case "week":
@@ -77,6 +83,7 @@ enum DateExpressions {
                         "sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6]
             var weekStart: Int64 = 0
             if let startOfWeek {
+                if startOfWeek == .null { return nil }
                 guard case .string(let name) = startOfWeek, let day = days[name.lowercased()] else {
                     throw .badValue("$dateTrunc requires 'startOfWeek' to be a day name, not \(startOfWeek)")
                 }
@@ -84,13 +91,14 @@ enum DateExpressions {
             }
             // 2000-01-01 was a Saturday (day 6): the first week starts on the first `weekStart` day after it.
             let origin = referenceMilliseconds + ((weekStart - 6 + 7) % 7) * millisecondsPerDay
-            return floorBin(milliseconds, origin: origin, width: 7 * millisecondsPerDay * binSize)
+            return floorBin(milliseconds, origin: origin, width: try width(7 * millisecondsPerDay))
         case "month", "quarter", "year":
             let monthsPerUnit: Int64 = unit == "month" ? 1 : (unit == "quarter" ? 3 : 12)
             let (days, _) = floorDivide(milliseconds, millisecondsPerDay)
             let (year, month, _) = ISODate.civil(fromDays: days)
             let monthsSinceReference = (year - 2000) * 12 + (month - 1)
-            let bin = floorDivide(monthsSinceReference, monthsPerUnit * binSize).0 * monthsPerUnit * binSize
+            let months = try width(monthsPerUnit)
+            let bin = floorDivide(monthsSinceReference, months).0 * months
             let (startYear, startMonth) = floorDivide(bin, 12)
             return ISODate.days(fromCivil: 2000 + startYear, startMonth + 1, 1) * millisecondsPerDay
         default:

@@ -43,6 +43,9 @@ enum DocumentPath {
         return result
     }
 
+    /// How far past its end an update may extend an array (MongoDB would exceed its 16 MB document limit).
+    static let maximumPadding = 1_000_000
+
     private static func modify(_ container: BSONValue, _ path: ArraySlice<String>, create: Bool, parentName: String,
                                _ body: (BSONValue?) throws(CommandError) -> Change) throws(CommandError) -> BSONValue {
         let key = path.first!
@@ -77,6 +80,9 @@ enum DocumentPath {
                 throw pathNotViable(key, parentName: parentName, parent: container)
             }
             let existing: BSONValue? = index < elements.count ? elements[index] : nil
+            if create, index >= elements.count + maximumPadding {
+                throw .badValue("Cannot pad array '\(parentName)' of \(elements.count) elements up to index \(index)")
+            }
             if rest.isEmpty {
                 switch try body(existing) {
                 case .keep:

@@ -6,7 +6,8 @@ indirect enum Expression: Sendable {
     case literal(BSONValue)
     /// "$a.b": a path from the current document.
     case fieldPath([String])
-    /// "$$ROOT", "$$CURRENT", "$$NOW", "$$REMOVE", with an optional path after them.
+    /// "$$ROOT", "$$CURRENT", "$$NOW", "$$REMOVE" or a `$let`/`$map`/`$filter`/`$reduce` variable, with an
+    /// optional path after it.
     case variable(String, [String])
     /// `{a: <expr>, b: <expr>}`.
     case object([(String, Expression)])
@@ -21,8 +22,16 @@ indirect enum Expression: Sendable {
     case ifNull([Expression])
     /// `$switch`.
     case branches([(Expression, Expression)], default: Expression?)
+    /// `$let`, `$map`, `$filter`, `$reduce`: expressions that bind variables.
+    case binding(VariableBinding)
 
+    /// Evaluates against `document` (`$$ROOT` and `$$CURRENT`).
     func evaluate(_ document: Document) throws(CommandError) -> BSONValue? {
+        try evaluate(document, [:])
+    }
+
+    /// Evaluates with user variables in scope.
+    func evaluate(_ document: Document, _ scope: [String: BSONValue]) throws(CommandError) -> BSONValue? {
         switch self {
         case .literal(let value):
             return value
@@ -34,49 +43,55 @@ indirect enum Expression: Sendable {
             case "ROOT", "CURRENT": base = .document(document)
             case "NOW": base = .datetime(ExpressionEvaluator.currentMilliseconds())
             case "REMOVE": return nil
-            default: throw CommandError(code: 17276, codeName: "Location17276", message: "Use of undefined variable: \(name)")
+            default:
+                guard let bound = scope[name] else {
+                    throw CommandError(code: 17276, codeName: "Location17276", message: "Use of undefined variable: \(name)")
+                }
+                base = bound
             }
             return Self.resolve(base, path[...])
         case .object(let fields):
             var result = Document()
             for (name, expression) in fields {
-                if let value = try expression.evaluate(document) { result.append(name, value) }
+                if let value = try expression.evaluate(document, scope) { result.append(name, value) }
             }
             return .document(result)
         case .array(let elements):
             var values = [BSONValue]()
             values.reserveCapacity(elements.count)
-            for element in elements { values.append(try element.evaluate(document) ?? .null) }
+            for element in elements { values.append(try element.evaluate(document, scope) ?? .null) }
             return .array(values)
         case .function(_, let arguments, let body):
             var values = [BSONValue?]()
             values.reserveCapacity(arguments.count)
-            for argument in arguments { values.append(try argument.evaluate(document)) }
+            for argument in arguments { values.append(try argument.evaluate(document, scope)) }
             return try body.call(values)
         case .conditional(let condition, let then, let otherwise):
-            return ExpressionEvaluator.isTrue(try condition.evaluate(document))
-                ? try then.evaluate(document) : try otherwise.evaluate(document)
+            return ExpressionEvaluator.isTrue(try condition.evaluate(document, scope))
+                ? try then.evaluate(document, scope) : try otherwise.evaluate(document, scope)
         case .logical(let isAnd, let operands):
             for operand in operands {
-                let truth = ExpressionEvaluator.isTrue(try operand.evaluate(document))
+                let truth = ExpressionEvaluator.isTrue(try operand.evaluate(document, scope))
                 if truth != isAnd { return .bool(truth) }
             }
             return .bool(isAnd)
         case .ifNull(let operands):
             for operand in operands.dropLast() {
-                let value = try operand.evaluate(document)
+                let value = try operand.evaluate(document, scope)
                 if let value, value != .null, value != .undefined { return value }
             }
-            return try operands.last?.evaluate(document) ?? .null
+            return try operands.last?.evaluate(document, scope) ?? .null
         case .branches(let cases, let fallback):
-            for (condition, result) in cases where ExpressionEvaluator.isTrue(try condition.evaluate(document)) {
-                return try result.evaluate(document)
+            for (condition, result) in cases where ExpressionEvaluator.isTrue(try condition.evaluate(document, scope)) {
+                return try result.evaluate(document, scope)
             }
             guard let fallback else {
                 throw CommandError(code: 40066, codeName: "Location40066",
                                    message: "$switch could not find a matching branch for an input, and no default was specified.")
             }
-            return try fallback.evaluate(document)
+            return try fallback.evaluate(document, scope)
+        case .binding(let binding):
+            return try binding.evaluate(document, scope)
         }
     }
 

@@ -3,13 +3,24 @@ import Foundation
 
 /// Compiles aggregation expressions (field paths, `$$ROOT`, literals, operators) into `Expression`s.
 enum ExpressionEvaluator {
+    static let builtinVariables: Set<String> = ["ROOT", "CURRENT", "NOW", "REMOVE"]
+
     /// Compiles one expression; unknown operators throw NotImplemented (known to MongoDB) or
-    /// InvalidPipelineOperator, naming the operator.
+    /// InvalidPipelineOperator, naming the operator; a variable no enclosing `$let`/`$map`/`$filter`/
+    /// `$reduce` binds throws code 17276.
     static func compile(_ value: BSONValue) throws(CommandError) -> Expression {
+        try NestingLimit.check(value, "the expression")
+        let expression = try compileNested(value)
+        try VariableBinding.checkBound(expression, [])
+        return expression
+    }
+
+    /// Compiles a part of an expression, whose variables an enclosing expression may bind.
+    static func compileNested(_ value: BSONValue) throws(CommandError) -> Expression {
         switch value {
         case .string(let text) where text.hasPrefix("$$"):
             let parts = QueryPath.split(String(text.dropFirst(2)))
-            guard let name = parts.first, ["ROOT", "CURRENT", "NOW", "REMOVE"].contains(name) else {
+            guard let name = parts.first, builtinVariables.contains(name) || VariableBinding.isUserVariableName(name) else {
                 throw CommandError(code: 17276, codeName: "Location17276", message: "Use of undefined variable: \(parts.first ?? "")")
             }
             return .variable(name, Array(parts.dropFirst()))
@@ -21,7 +32,7 @@ enum ExpressionEvaluator {
             return .fieldPath(parts)
         case .array(let elements):
             var compiled = [Expression]()
-            for element in elements { compiled.append(try compile(element)) }
+            for element in elements { compiled.append(try compileNested(element)) }
             return .array(compiled)
         case .document(let document):
             let pairs = document.pairs
@@ -38,7 +49,7 @@ enum ExpressionEvaluator {
                     throw CommandError(code: 16410, codeName: "Location16410",
                                        message: "FieldPath field names may not start with '$'. Got '\(name)'")
                 }
-                fields.append((name, try compile(element)))
+                fields.append((name, try compileNested(element)))
             }
             return .object(fields)
         default:
@@ -81,7 +92,7 @@ enum ExpressionEvaluator {
             default:
                 throw .badValue("$cond needs an array of 3 expressions or an object with 'if', 'then', 'else'")
             }
-            return .conditional(try compile(parts[0]), then: try compile(parts[1]), else: try compile(parts[2]))
+            return .conditional(try compileNested(parts[0]), then: try compileNested(parts[1]), else: try compileNested(parts[2]))
         case "$and", "$or":
             return .logical(isAnd: name == "$and", try compileArguments(name, argument))
         case "$ifNull":
@@ -94,6 +105,8 @@ enum ExpressionEvaluator {
             return try DateExpressions.compileDateTrunc(argument)
         case "$dateToString":
             return try DateExpressions.compileDateToString(argument)
+        case "$let", "$map", "$filter", "$reduce":
+            return .binding(try VariableBinding(name, argument))
         default:
             guard let function = ExpressionOperators.table[name] else {
                 if ExpressionOperators.knownUnsupported.contains(name) {
@@ -114,10 +127,10 @@ enum ExpressionEvaluator {
     private static func compileArguments(_ name: String, _ argument: BSONValue) throws(CommandError) -> [Expression] {
         if case .array(let elements) = argument {
             var compiled = [Expression]()
-            for element in elements { compiled.append(try compile(element)) }
+            for element in elements { compiled.append(try compileNested(element)) }
             return compiled
         }
-        return [try compile(argument)]
+        return [try compileNested(argument)]
     }
 
     private static func compileSwitch(_ argument: BSONValue) throws(CommandError) -> Expression {
@@ -129,9 +142,9 @@ enum ExpressionEvaluator {
             guard case .document(let pair) = branch, let condition = pair["case"], let then = pair["then"] else {
                 throw .badValue("$switch requires each branch to have 'case' and 'then'")
             }
-            compiled.append((try compile(condition), try compile(then)))
+            compiled.append((try compileNested(condition), try compileNested(then)))
         }
-        let fallback: Expression? = if let value = document["default"] { try compile(value) } else { nil }
+        let fallback: Expression? = if let value = document["default"] { try compileNested(value) } else { nil }
         return .branches(compiled, default: fallback)
     }
 }

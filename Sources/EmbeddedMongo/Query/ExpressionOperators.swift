@@ -4,6 +4,7 @@ import Foundation
 /// The operators whose arguments are evaluated before the call: arithmetic, comparison, strings,
 /// arrays and conversions.
 enum ExpressionOperators {
+    /// An operator's accepted argument count (nil: any) and implementation.
     struct Entry: Sendable {
         let arity: ClosedRange<Int>?
         let body: ExpressionFunction
@@ -11,14 +12,14 @@ enum ExpressionOperators {
 
     /// Operators MongoDB has that this store deliberately lacks: an explicit NotImplemented.
     static let knownUnsupported: Set<String> = [
-        "$let", "$map", "$filter", "$reduce", "$function", "$accumulator", "$convert", "$regexMatch", "$regexFind",
+        "$function", "$accumulator", "$convert", "$regexMatch", "$regexFind",
         "$regexFindAll", "$dateFromString", "$dateFromParts", "$dateToParts", "$dateAdd", "$dateSubtract", "$dateDiff",
         "$setUnion", "$setIntersection", "$setDifference", "$setEquals", "$setIsSubset", "$zip", "$range",
-        "$objectToArray", "$arrayToObject", "$mergeObjects", "$split", "$substr", "$substrBytes", "$substrCP",
-        "$toUpper", "$toLower", "$trim", "$ltrim", "$rtrim", "$strLenBytes", "$strLenCP", "$indexOfArray",
+        "$substr", "$substrBytes", "$substrCP",
+        "$trim", "$ltrim", "$rtrim", "$strLenBytes", "$indexOfArray",
         "$indexOfBytes", "$indexOfCP", "$reverseArray", "$slice", "$sortArray", "$getField", "$setField", "$rand",
-        "$meta", "$sum", "$avg", "$exp", "$ln", "$log", "$log10", "$pow", "$sqrt", "$isNumber", "$isArray", "$type",
-        "$week", "$isoWeek", "$isoWeekYear", "$isoDayOfWeek", "$millisecond", "$toObjectId", "$toDecimal", "$toBool",
+        "$meta", "$exp", "$ln", "$log", "$log10", "$pow", "$sqrt", "$isNumber",
+        "$week", "$isoWeek", "$isoWeekYear", "$isoDayOfWeek", "$toObjectId", "$toDecimal", "$toBool",
         "$binarySize", "$bsonSize", "$replaceOne", "$replaceAll", "$strcasecmp", "$allElementsTrue", "$anyElementTrue",
         "$tsSecond", "$tsIncrement", "$median", "$percentile", "$top", "$bottom", "$firstN", "$lastN", "$maxN", "$minN",
     ]
@@ -106,6 +107,7 @@ enum ExpressionOperators {
         add("$toInt", 1...1) { arguments throws(CommandError) in try Conversions.toInteger(arguments[0], wide: false) }
         add("$toLong", 1...1) { arguments throws(CommandError) in try Conversions.toInteger(arguments[0], wide: true) }
         DateExpressions.registerDateParts(add)
+        CollectionExpressions.register(add)
         return table
     }()
 
@@ -139,7 +141,9 @@ enum ExpressionOperators {
             sum = next
         }
         guard let date else { return sum }
-        let offset = sum.int64Value ?? Int64((sum.doubleValue ?? 0).rounded())
+        guard let offset = sum.int64Value ?? NumericArithmetic.truncatedInt64((sum.doubleValue ?? 0).rounded()) else {
+            throw .badValue("$add: the amount added to a date is out of range")
+        }
         return .datetime(date &+ offset)
     }
 
@@ -149,7 +153,10 @@ enum ExpressionOperators {
         case (.datetime(let x), .datetime(let y)):
             return .int64(x &- y)
         case (.datetime(let x), _) where b.isNumber:
-            return .datetime(x &- (b.int64Value ?? Int64((b.doubleValue ?? 0).rounded())))
+            guard let offset = b.int64Value ?? NumericArithmetic.truncatedInt64((b.doubleValue ?? 0).rounded()) else {
+                throw .badValue("$subtract: the amount subtracted from a date is out of range")
+            }
+            return .datetime(x &- offset)
         default:
             guard let negated = try NumericArithmetic.negate(b, context: "$subtract"),
                   let result = try NumericArithmetic.apply(.add, a, negated, context: "$subtract") else {
@@ -172,7 +179,7 @@ enum ExpressionOperators {
         guard let (x, y) = try numbers("$mod", a, b) else { return .null }
         guard y != 0 else { throw CommandError(code: 16610, codeName: "Location16610", message: "can't $mod by zero") }
         if let integerA = a?.int64Value, let integerB = b?.int64Value, !(a?.isDouble ?? true), !(b?.isDouble ?? true) {
-            let remainder = integerA % integerB
+            let remainder = NumericArithmetic.remainder(integerA, integerB)
             if case .int32? = a, case .int32? = b { return .int32(Int32(remainder)) }
             return .int64(remainder)
         }
@@ -194,7 +201,8 @@ enum ExpressionOperators {
             let scale = pow(10.0, Double(-place))
             let rounded = (Double(value.int64Value!) / scale).rounded(rule) * scale
             if case .int32 = value, let narrow = Int32(exactly: rounded) { return .int32(narrow) }
-            return .int64(Int64(rounded))
+            guard let wide = Int64(exactly: rounded) else { return .double(rounded) }
+            return .int64(wide)
         case .double(let number):
             let scale = pow(10.0, Double(place))
             return .double((number * scale).rounded(rule) / scale)

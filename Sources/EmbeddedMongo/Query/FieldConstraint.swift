@@ -13,6 +13,7 @@ struct FieldConstraint: Sendable, Equatable {
     }
 
     /// The field equals one of these values (`$eq`, implicit equality, `$in`); sorted, without duplicates.
+    /// A null here also stands for documents that lack the field, as `{field: null}` matches them.
     var equalities: [BSONValue]?
     var lower: Bound?
     var upper: Bound?

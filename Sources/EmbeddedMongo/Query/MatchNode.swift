@@ -37,6 +37,7 @@ indirect enum MatchNode: Sendable {
 
 /// A test applied to the values found at one path.
 enum FieldTest: Sendable {
+    /// Which of $gt, $gte, $lt, $lte.
     enum Comparison: Sendable { case greater, greaterOrEqual, less, lessOrEqual }
 
     case equal(BSONValue)
@@ -56,10 +57,10 @@ enum FieldTest: Sendable {
     func evaluate(_ root: BSONValue, _ path: ArraySlice<String>) throws(CommandError) -> Bool {
         switch self {
         case .exists(let wanted):
-            let found = QueryPath.values(in: root, path: path, expandArrays: false).contains { $0 != nil }
+            let found = QueryPath.anyValue(in: root, path: path, expandArrays: false) { $0 != nil }
             return found == wanted
         case .size(let count):
-            return QueryPath.values(in: root, path: path, expandArrays: false).contains {
+            return QueryPath.anyValue(in: root, path: path, expandArrays: false) {
                 if case .array(let elements)? = $0 { return elements.count == count }
                 return false
             }
@@ -76,7 +77,7 @@ enum FieldTest: Sendable {
             for test in tests where try !test.evaluate(root, path) { return false }
             return true
         default:
-            return QueryPath.values(in: root, path: path, expandArrays: true).contains { test($0) }
+            return QueryPath.anyValue(in: root, path: path, expandArrays: true) { test($0) }
         }
     }
 
@@ -107,8 +108,9 @@ enum FieldTest: Sendable {
             guard let value else { return false }
             return types.contains(value.typeNumber)
         case .mod(let divisor, let remainder):
-            guard let value, value.isNumber, let number = value.doubleValue, number.isFinite else { return false }
-            return Int64(number.rounded(.towardZero)) % divisor == remainder
+            guard let value, value.isNumber else { return false }
+            guard let number = value.int64Value ?? value.doubleValue.flatMap(NumericArithmetic.truncatedInt64) else { return false }
+            return NumericArithmetic.remainder(number, divisor) == remainder
         case .exists, .size, .elemMatch, .allOf:
             return false
         }

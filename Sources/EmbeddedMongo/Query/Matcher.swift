@@ -10,6 +10,7 @@ struct Matcher: Sendable {
 
     /// Compiles `filter`; unknown or unsupported operators throw BadValue or NotImplemented naming them.
     init(filter: Document) throws(CommandError) {
+        try NestingLimit.check(.document(filter), "the query filter")
         self.filter = filter
         root = try Self.compile(filter)
     }
@@ -169,8 +170,8 @@ struct Matcher: Sendable {
             return .type(try typeCodes(argument))
         case "$mod":
             guard case .array(let parts) = argument, parts.count == 2,
-                  let divisor = parts[0].doubleValue.map({ Int64($0.rounded(.towardZero)) }),
-                  let remainder = parts[1].doubleValue.map({ Int64($0.rounded(.towardZero)) }) else {
+                  let divisor = parts[0].doubleValue.flatMap(NumericArithmetic.truncatedInt64),
+                  let remainder = parts[1].doubleValue.flatMap(NumericArithmetic.truncatedInt64) else {
                 throw .badValue("malformed mod, needs to be an array of [divisor, remainder]")
             }
             guard divisor != 0 else { throw .badValue("divisor cannot be 0") }

@@ -3,6 +3,7 @@ import BSON
 /// Addition and multiplication with MongoDB's type promotion: int32 widens to int64 on overflow,
 /// int64 to double, and any double makes the result a double. Decimal128 arithmetic is not supported.
 enum NumericArithmetic {
+    /// The two operations with promotion rules.
     enum Operation { case add, multiply }
 
     /// Combines two numbers; nil when either value is not a number.
@@ -24,6 +25,17 @@ enum NumericArithmetic {
             let x = a.doubleValue!, y = b.doubleValue!
             return .double(operation == .add ? x + y : x * y)
         }
+    }
+
+    /// A double truncated toward zero, when it is finite and fits in an Int64.
+    static func truncatedInt64(_ value: Double) -> Int64? {
+        guard value.isFinite, value > -9.223372036854775e18, value < 9.223372036854775e18 else { return nil }
+        return Int64(value.rounded(.towardZero))
+    }
+
+    /// `a % b` that cannot trap (Int64.min % -1 overflows).
+    static func remainder(_ a: Int64, _ b: Int64) -> Int64 {
+        b == -1 ? 0 : a % b
     }
 
     /// The zero of a number's type (what `$mul` stores into a missing field).

@@ -119,6 +119,9 @@ enum PipelineStage: Sendable {
                 throw CommandError(code: 16410, codeName: "Location16410", message: "FieldPath field names may not start with '$'. Got '\(name)'")
             }
             let path = prefix + QueryPath.split(name)
+            guard !path.contains("") else {
+                throw CommandError(code: 15998, codeName: "Location15998", message: "FieldPath field names may not be empty strings: '\(name)'")
+            }
             if case .document(let inner) = value, !inner.isEmpty, inner.keys.first?.hasPrefix("$") == false {
                 fields.append(contentsOf: try addFields(inner, prefix: path))
             } else {

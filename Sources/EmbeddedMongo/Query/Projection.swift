@@ -3,6 +3,7 @@ import BSON
 /// A compiled find/`$project` projection: inclusion (with computed fields) or exclusion, dotted paths,
 /// and MongoDB's `_id` rule (kept unless excluded by name).
 struct Projection: Sendable {
+    /// What the projection does with one field.
     indirect enum Node: Sendable {
         case include
         case exclude
@@ -10,6 +11,7 @@ struct Projection: Sendable {
         case nested([(String, Node)])
     }
 
+    /// Inclusion keeps only the named fields; exclusion drops them.
     enum Mode: Sendable { case inclusion, exclusion }
 
     let mode: Mode
@@ -21,13 +23,17 @@ struct Projection: Sendable {
     /// Parses a projection; mixing inclusion and exclusion throws 31254/31253, operators this store
     /// lacks ($slice, $elemMatch, $meta, "a.$") throw NotImplemented.
     init(_ specification: Document) throws(CommandError) {
+        try NestingLimit.check(.document(specification), "the projection")
         var flat = [(path: [String], node: Node)]()
         try Self.flatten(specification, prefix: [], into: &flat)
         var mode: Mode?
         var idNode: Node?
         for (path, node) in flat {
-            if path == ["_id"], case .include = node { idNode = node; continue }
-            if path == ["_id"], case .exclude = node { idNode = node; continue }
+            if path == ["_id"] {
+                idNode = node
+                // A computed _id still makes the projection an inclusion; a flag says nothing about the mode.
+                if case .computed = node {} else { continue }
+            }
             switch (node, mode) {
             case (.exclude, .inclusion?):
                 throw CommandError(code: 31254, codeName: "Location31254",
@@ -60,6 +66,9 @@ struct Projection: Sendable {
                 throw CommandError(code: 16410, codeName: "Location16410", message: "FieldPath field names may not start with '$'. Got '\(name)'")
             }
             let components = QueryPath.split(name)
+            guard !components.contains("") else {
+                throw CommandError(code: 15998, codeName: "Location15998", message: "FieldPath field names may not be empty strings: '\(name)'")
+            }
             if components.last == "$" { throw .notImplemented("the positional projection '\(name)'") }
             let path = prefix + components
             switch value {
@@ -109,7 +118,14 @@ struct Projection: Sendable {
     func apply(_ document: Document) throws(CommandError) -> Document {
         guard !fields.isEmpty else { return document }
         switch mode {
-        case .inclusion: return try Self.include(document, fields, root: document)
+        case .inclusion:
+            let projected = try Self.include(document, fields, root: document)
+            guard projected.keys.first != "_id", let id = projected["_id"] else { return projected }
+            // A computed _id comes first, as MongoDB always places it.
+            var reordered = Document()
+            reordered.append("_id", id)
+            for (key, value) in projected where key != "_id" { reordered.append(key, value) }
+            return reordered
         case .exclusion: return Self.exclude(document, fields)
         }
     }

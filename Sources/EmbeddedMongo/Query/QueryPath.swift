@@ -30,15 +30,56 @@ enum QueryPath {
             }
         case .array(let elements):
             let before = found.count
-            if let index = arrayIndex(component) {
-                if index < elements.count { collect(elements[index], rest, expand, &found) }
-            }
+            let index = arrayIndex(component)
+            if let index, index < elements.count { collect(elements[index], rest, expand, &found) }
             for element in elements {
-                if case .document = element { collect(element, path, expand, &found) }
+                // With a numeric component, only documents that really have that field name count.
+                if case .document(let inner) = element, index == nil || inner.contains(component) {
+                    collect(element, path, expand, &found)
+                }
             }
             if found.count == before { found.append(nil) }
         default:
             found.append(nil)
+        }
+    }
+
+    /// True when `predicate` holds for some value `values(in:path:expandArrays:)` would return; stops at
+    /// the first and builds no array (the matcher's hot path).
+    static func anyValue(in root: BSONValue, path: ArraySlice<String>, expandArrays: Bool,
+                         _ predicate: (BSONValue?) -> Bool) -> Bool {
+        var produced = false
+        return visit(root, path, expandArrays, &produced, predicate)
+    }
+
+    private static func visit(_ value: BSONValue, _ path: ArraySlice<String>, _ expand: Bool, _ produced: inout Bool,
+                              _ predicate: (BSONValue?) -> Bool) -> Bool {
+        produced = true
+        guard let component = path.first else {
+            if predicate(value) { return true }
+            if expand, case .array(let elements) = value {
+                for element in elements where predicate(element) { return true }
+            }
+            return false
+        }
+        let rest = path.dropFirst()
+        switch value {
+        case .document(let document):
+            guard let next = document[component] else { return predicate(nil) }
+            return visit(next, rest, expand, &produced, predicate)
+        case .array(let elements):
+            var producedInside = false
+            let index = arrayIndex(component)
+            if let index, index < elements.count, visit(elements[index], rest, expand, &producedInside, predicate) {
+                return true
+            }
+            for element in elements {
+                guard case .document(let inner) = element, index == nil || inner.contains(component) else { continue }
+                if visit(element, path, expand, &producedInside, predicate) { return true }
+            }
+            return producedInside ? false : predicate(nil)
+        default:
+            return predicate(nil)
         }
     }
 

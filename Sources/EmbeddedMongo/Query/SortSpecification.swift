@@ -5,6 +5,7 @@ import BSON
 /// Missing fields sort as null. A field holding an array sorts by its smallest element ascending and
 /// by its largest descending; an empty array sorts before null.
 struct SortSpecification: Sendable {
+    /// One sort field and its direction.
     struct Key: Sendable {
         let path: [String]
         let name: String
@@ -17,6 +18,7 @@ struct SortSpecification: Sendable {
     init(_ specification: Document) throws(CommandError) {
         var keys = [Key]()
         for (name, value) in specification {
+            if name == "$natural" { throw .notImplemented("sort by $natural") }
             guard !name.isEmpty, !name.hasPrefix("$") else {
                 throw .badValue("FieldPath field names may not start with '$' or be empty: '\(name)'")
             }

@@ -15,6 +15,7 @@ struct UpdateEngine: Sendable {
         let pullCondition: PullCondition?
     }
 
+    /// A replacement document, or operator actions in application order.
     enum Kind: Sendable {
         case replacement(Document)
         case operators([Action])
@@ -39,6 +40,7 @@ struct UpdateEngine: Sendable {
 
     /// Parses an update document; conflicting paths throw code 40, unknown modifiers FailedToParse.
     init(_ update: Document) throws(CommandError) {
+        try NestingLimit.check(.document(update), "the update")
         let pairs = update.pairs
         guard let first = pairs.first, first.key.hasPrefix("$") else {
             for (key, _) in pairs where key.hasPrefix("$") {

@@ -147,7 +147,8 @@ enum UpdateOperators {
             }
         }
         if let slice = spec["$slice"]?.int64Value {
-            if slice >= 0 { result = Array(result.prefix(Int(slice))) } else { result = Array(result.suffix(Int(-slice))) }
+            let bounded = Int(max(min(slice, Int64(Int32.max)), Int64(Int32.min)))
+            result = bounded >= 0 ? Array(result.prefix(bounded)) : Array(result.suffix(-bounded))
         }
         return result
     }

@@ -37,15 +37,15 @@ struct ClientConnection {
                 let reply: Document
                 if namespace.hasSuffix(".$cmd") {
                     let database = String(namespace.dropLast(5))
-                    reply = context.run(command, database: database, connection: self)
+                    reply = context.run(command, sequences: [:], database: database, connection: self)
                 } else {
                     reply = context.finish(["$err": .string("OP_QUERY is only served for commands; use OP_MSG"), "code": .int32(352),
                                             "ok": 0.0])
                 }
                 guard Socket.writeAll(descriptor, WireCodec.reply(reply, requestId: responseId, responseTo: requestId)) else { return }
-            case .message(let requestId, let flags, let command):
+            case .message(let requestId, let flags, let command, let sequences):
                 let database = command["$db"]?.stringValue ?? "admin"
-                let reply = context.run(command, database: database, connection: self)
+                let reply = context.run(command, sequences: sequences, database: database, connection: self)
                 // moreToCome from the client: an unacknowledged write, no reply expected.
                 if flags & WireCodec.moreToCome != 0 { continue }
                 guard Socket.writeAll(descriptor, WireCodec.message(reply, requestId: responseId, responseTo: requestId)) else { return }

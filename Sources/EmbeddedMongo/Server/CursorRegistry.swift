@@ -28,13 +28,18 @@ final class CursorRegistry: @unchecked Sendable {
     private var cursors: [Int64: OpenCursor] = [:]
     private var leased: Set<Int64> = []
     private var killed: Set<Int64> = []
+    private var lastUsed: [Int64: UInt64] = [:]
+    /// A cursor nobody touched for this long is dropped, as MongoDB does (cursorTimeoutMillis, 10 minutes).
+    static let idleTimeoutNanoseconds: UInt64 = 600 * 1_000_000_000
 
     /// Registers a cursor and returns its id (positive, never reused in practice: random 62-bit).
     func add(namespace: String, source: CursorSource) -> Int64 {
         lock.withLock {
+            sweepIdle()
             var id = Int64.random(in: 1...(Int64.max >> 1))
             while cursors[id] != nil { id = Int64.random(in: 1...(Int64.max >> 1)) }
             cursors[id] = OpenCursor(id: id, namespace: namespace, source: source)
+            lastUsed[id] = MonotonicClock.now
             return id
         }
     }
@@ -51,6 +56,7 @@ final class CursorRegistry: @unchecked Sendable {
                 throw CommandError(code: 50738, codeName: "CursorInUse", message: "cursor \(id) is already in use")
             }
             leased.insert(id)
+            lastUsed[id] = MonotonicClock.now
             return cursor
         }
     }
@@ -59,8 +65,10 @@ final class CursorRegistry: @unchecked Sendable {
     func release(_ cursor: OpenCursor, exhausted: Bool) {
         lock.withLock {
             leased.remove(cursor.id)
+            lastUsed[cursor.id] = MonotonicClock.now
             if exhausted || killed.contains(cursor.id) {
                 cursors[cursor.id] = nil
+                lastUsed[cursor.id] = nil
                 killed.remove(cursor.id)
             }
         }
@@ -79,7 +87,7 @@ final class CursorRegistry: @unchecked Sendable {
                     missing.append(id)
                     continue
                 }
-                if leased.contains(id) { killed.insert(id) } else { cursors[id] = nil }
+                if leased.contains(id) { killed.insert(id) } else { cursors[id] = nil; lastUsed[id] = nil }
                 done.append(id)
             }
             return (done, missing)
@@ -95,4 +103,14 @@ final class CursorRegistry: @unchecked Sendable {
     }
 
     var count: Int { lock.withLock { cursors.count } }
+
+    /// Drops cursors idle past the timeout (called with the lock held).
+    private func sweepIdle() {
+        let now = MonotonicClock.now
+        for (id, used) in lastUsed where !leased.contains(id) && now > used + Self.idleTimeoutNanoseconds {
+            cursors[id] = nil
+            lastUsed[id] = nil
+            killed.remove(id)
+        }
+    }
 }

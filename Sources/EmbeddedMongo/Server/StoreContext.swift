@@ -3,12 +3,27 @@ import BSON
 /// One command as received: its document, name, target database and the connection it came on.
 struct CommandRequest {
     let command: Document
+    /// OP_MSG document sequences (e.g. `documents` of an insert), by identifier.
+    let sequences: [String: [Document]]
     let name: String
     let database: String
     let connectionId: Int64
     let context: StoreContext
 
     var engine: StorageEngine { context.engine }
+
+    /// An array-of-documents argument, from a document sequence or the command body.
+    func documents(_ field: String) throws -> [Document]? {
+        if let sequence = sequences[field] { return sequence }
+        guard let value = command[field] else { return nil }
+        guard case .array(let elements) = value else { throw CommandError.typeMismatch("'\(field)' must be an array") }
+        return try elements.map { element in
+            guard case .document(let document) = element else {
+                throw CommandError.typeMismatch("each element of '\(field)' must be an object")
+            }
+            return document
+        }
+    }
 
     /// The collection named by the command's first field (`{find: "readings"}`).
     func collectionName() throws -> String {
@@ -69,11 +84,11 @@ final class StoreContext: @unchecked Sendable {
     }
 
     /// Runs one command and returns its reply, errors included, in MongoDB's shape.
-    func run(_ command: Document, database: String, connection: ClientConnection) -> Document {
+    func run(_ command: Document, sequences: [String: [Document]], database: String, connection: ClientConnection) -> Document {
         guard let name = command.keys.first else {
             return finish(CommandError.failedToParse("empty command document").reply)
         }
-        let request = CommandRequest(command: command, name: name, database: database, connectionId: connection.id, context: self)
+        let request = CommandRequest(command: command, sequences: sequences, name: name, database: database, connectionId: connection.id, context: self)
         do {
             guard let handler = Self.handlers[name] else { throw CommandError.commandNotFound(name) }
             var reply = try handler(request)

@@ -44,7 +44,7 @@ enum QueryPlanner {
         collectBounds(filter, into: &bounds)
         if let id = bounds["_id"]?.equal { return (.idLookup(id), true) }
         var best: (score: Int, plan: ScanPlan, sorted: Bool)?
-        for index in collection.indexes {
+        for index in [idIndex] + collection.indexes {
             guard let (score, plan, sorted) = plan(index, bounds: bounds, sort: sort) else { continue }
             let total = score * 2 + (sorted ? 1 : 0)
             if total > (best?.score ?? 0) { best = (total, plan, sorted) }
@@ -52,6 +52,10 @@ enum QueryPlanner {
         if let best { return (best.plan, best.sorted) }
         return (.collectionScan, sort.isEmpty)
     }
+
+    /// The `_id` index, kept as the unique `idkey` column of the collection's table (id 0 marks it).
+    static let idIndex = IndexDefinition(id: 0, name: "_id_", keyPattern: ["_id": 1], fields: [("_id", false)],
+                                         unique: true, sparse: false, multikey: false)
 
     private static func plan(_ index: IndexDefinition, bounds: [String: Bounds],
                              sort: [(path: String, descending: Bool)]) -> (Int, ScanPlan, Bool)? {

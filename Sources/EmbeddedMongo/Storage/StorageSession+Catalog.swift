@@ -48,12 +48,12 @@ extension StorageSession {
         engine.catalog[info.namespace] = nil
         catalogChanged = true
         connection.forgetStatements()
-        try appendOplog(op: "drop", collection: info, documentKey: nil, document: nil)
+        try appendOplog(op: "drop", collection: info)
     }
 
     func dropDatabase(_ database: String) throws {
         for info in collections(in: database) { try dropCollection(info) }
-        try appendOplog(op: "dropDatabase", collection: nil, database: database, documentKey: nil, document: nil)
+        try appendOplog(op: "dropDatabase", collection: nil, database: database)
     }
 
     /// Creates an index and fills it from the documents already stored (failing on duplicates when unique).

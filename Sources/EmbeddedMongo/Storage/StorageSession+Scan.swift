@@ -16,6 +16,20 @@ extension StorageSession {
             if let stored = try find(id: id, in: collection) { _ = try body(stored) }
         case .indexRange(let index, let lower, let upper, let reverse):
             let order = reverse ? "DESC" : "ASC"
+            if index.id == QueryPlanner.idIndex.id {
+                let sql = "SELECT rid, doc FROM \(collection.tableName) WHERE idkey >= ?1" + (upper == nil ? "" : " AND idkey < ?2")
+                    + " ORDER BY idkey \(order)"
+                let statement = try connection.prepare(sql)
+                defer { statement.reset() }
+                statement.bind(1, lower)
+                if let upper { statement.bind(2, upper) }
+                while try statement.step() {
+                    keysExamined += 1
+                    documentsExamined += 1
+                    guard try body(StoredDocument(rowId: statement.int64(0), document: try Document(bytes: statement.blob(1)))) else { return }
+                }
+                return
+            }
             let sql = upper == nil
                 ? "SELECT x.rid, c.doc FROM \(index.tableName) AS x JOIN \(collection.tableName) AS c ON c.rid = x.rid WHERE x.key >= ?1 ORDER BY x.key \(order)"
                 : "SELECT x.rid, c.doc FROM \(index.tableName) AS x JOIN \(collection.tableName) AS c ON c.rid = x.rid WHERE x.key >= ?1 AND x.key < ?2 ORDER BY x.key \(order)"

@@ -24,13 +24,15 @@ final class StorageSession {
 
     // MARK: Documents
 
-    /// Stores a new document (an `_id` is added first when missing) and logs an insert event.
+    /// Stores a new document (an `_id` is added first when missing) and logs an insert event. Atomic on its
+    /// own: a failure (duplicate key) leaves nothing behind, so batches need no savepoint per document.
     @discardableResult
     func insert(_ input: Document, into collection: CollectionInfo) throws -> Document {
-        let document = try Self.withIdFirst(input)
+        let (document, id) = try Self.withIdFirst(input)
         let bytes = document.bytes
         guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
-        let id = document["_id"] ?? .null
+        // Keys first: a document that cannot be indexed fails before anything is written.
+        let indexKeys = try collection.indexes.map { try $0.keys(for: document) }
         let insert = try connection.prepare("INSERT INTO \(collection.tableName) (idkey, doc) VALUES (?, ?)")
         insert.bind(1, IndexKeyEncoder.encode(id))
         insert.bind(2, bytes)
@@ -41,8 +43,15 @@ final class StorageSession {
                                             keyValue: ["_id": id])
         }
         let rowId = sqliteLastRowId
-        try addIndexEntries(for: document, rowId: rowId, in: collection)
-        try appendOplog(op: "i", collection: collection, documentKey: ["_id": id], document: document)
+        do {
+            try addIndexEntries(indexKeys, for: document, rowId: rowId, in: collection)
+        } catch {
+            let undo = try connection.prepare("DELETE FROM \(collection.tableName) WHERE rid = ?")
+            undo.bind(1, rowId)
+            try undo.run()
+            throw error
+        }
+        try appendOplog(op: "i", collection: collection, documentKey: ["_id": id], documentBytes: bytes)
         return document
     }
 
@@ -56,13 +65,14 @@ final class StorageSession {
         statement.bind(1, bytes)
         statement.bind(2, old.rowId)
         try statement.run()
+        let newKeys = try collection.indexes.map { try $0.keys(for: document) }
         try removeIndexEntries(for: old.document, rowId: old.rowId, in: collection)
-        try addIndexEntries(for: document, rowId: old.rowId, in: collection)
+        try addIndexEntries(newKeys, for: document, rowId: old.rowId, in: collection)
         let key: Document = ["_id": document["_id"] ?? .null]
         if let updateDescription {
-            try appendOplog(op: "u", collection: collection, documentKey: key, document: nil, extra: updateDescription)
+            try appendOplog(op: "u", collection: collection, documentKey: key, extra: updateDescription)
         } else {
-            try appendOplog(op: "r", collection: collection, documentKey: key, document: document)
+            try appendOplog(op: "r", collection: collection, documentKey: key, documentBytes: bytes)
         }
     }
 
@@ -71,7 +81,7 @@ final class StorageSession {
         statement.bind(1, stored.rowId)
         try statement.run()
         try removeIndexEntries(for: stored.document, rowId: stored.rowId, in: collection)
-        try appendOplog(op: "d", collection: collection, documentKey: ["_id": stored.document["_id"] ?? .null], document: nil)
+        try appendOplog(op: "d", collection: collection, documentKey: ["_id": stored.document["_id"] ?? .null])
     }
 
     func find(id: BSONValue, in collection: CollectionInfo) throws -> StoredDocument? {
@@ -92,27 +102,28 @@ final class StorageSession {
 
     /// Runs a SAVEPOINT around `body`: a failure undoes only what `body` did (one document of a batch).
     func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try connection.execute("SAVEPOINT one_document")
+        try connection.prepare("SAVEPOINT one_document").run()
         do {
             let result = try body()
-            try connection.execute("RELEASE one_document")
+            try connection.prepare("RELEASE one_document").run()
             return result
         } catch {
-            try connection.execute("ROLLBACK TO one_document")
-            try connection.execute("RELEASE one_document")
+            try connection.prepare("ROLLBACK TO one_document").run()
+            try connection.prepare("RELEASE one_document").run()
             throw error
         }
     }
 
     var sqliteLastRowId: Int64 { sqlite3LastInsertRowId(connection) }
 
-    /// MongoDB stores `_id` first and refuses arrays (and regexes) as `_id`.
-    static func withIdFirst(_ document: Document) throws -> Document {
+    /// MongoDB stores `_id` first and refuses arrays (and regexes) as `_id`; returns the document and its id.
+    static func withIdFirst(_ document: Document) throws -> (Document, BSONValue) {
         guard let id = document["_id"] else {
+            let id = BSONValue.objectId(ObjectId())
             var result = Document()
-            result.append("_id", .objectId(ObjectId()))
+            result.append("_id", id)
             for (key, value) in document.pairs { result.append(key, value) }
-            return result
+            return (result, id)
         }
         switch id {
         case .array: throw CommandError.badValue("can't use an array for _id")
@@ -120,18 +131,26 @@ final class StorageSession {
         case .undefined: throw CommandError.badValue("can't use undefined for _id")
         default: break
         }
-        if document.keys.first == "_id" { return document }
+        if firstKeyIsId(document) { return (document, id) }
         var result = Document()
         result.append("_id", id)
         for (key, value) in document.pairs where key != "_id" { result.append(key, value) }
-        return result
+        return (result, id)
+    }
+
+    /// Whether the first field is `_id`, read from the encoding (element type byte, then the name) so that no
+    /// value is decoded.
+    static func firstKeyIsId(_ document: Document) -> Bool {
+        let bytes = document.bytes
+        return bytes.count >= 9 && bytes[5] == 0x5F && bytes[6] == 0x69 && bytes[7] == 0x64 && bytes[8] == 0
     }
 
     // MARK: Index entries
 
-    private func addIndexEntries(for document: Document, rowId: Int64, in collection: CollectionInfo) throws {
-        for index in collection.indexes {
-            let keys = try index.keys(for: document)
+    /// Adds every index entry of a document; on a duplicate key, removes the entries it added before throwing.
+    private func addIndexEntries(_ allKeys: [[[UInt8]]], for document: Document, rowId: Int64, in collection: CollectionInfo) throws {
+        var added = [(table: String, key: [UInt8])]()
+        for (index, keys) in zip(collection.indexes, allKeys) {
             if keys.count > 1, !index.multikey { try markMultikey(index, in: collection) }
             let statement = try connection.prepare("INSERT INTO \(index.tableName) (key, rid) VALUES (?, ?)")
             for key in keys {
@@ -140,7 +159,14 @@ final class StorageSession {
                 statement.bind(2, rowId)
                 do {
                     try statement.run()
+                    added.append((index.tableName, key))
                 } catch let error as SQLiteError where error.isConstraintViolation {
+                    for entry in added {
+                        let undo = try connection.prepare("DELETE FROM \(entry.table) WHERE key = ? AND rid = ?")
+                        undo.bind(1, entry.key)
+                        undo.bind(2, rowId)
+                        try undo.run()
+                    }
                     throw CommandError.duplicateKey(collection: collection.namespace, index: index.name,
                                                     keyPattern: index.keyPattern, keyValue: index.keyValue(for: document))
                 }
@@ -171,8 +197,8 @@ final class StorageSession {
 
     // MARK: Oplog
 
-    func appendOplog(op: String, collection: CollectionInfo?, database: String? = nil, documentKey: Document?,
-                     document: Document?, extra: Document? = nil) throws {
+    func appendOplog(op: String, collection: CollectionInfo?, database: String? = nil, documentKey: Document? = nil,
+                     documentBytes: [UInt8]? = nil, extra: Document? = nil) throws {
         let statement = try connection.prepare(
             "INSERT INTO oplog (ts, wall, op, db, coll, dockey, doc, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         statement.bind(1, engine.nextTimestamp())
@@ -181,7 +207,7 @@ final class StorageSession {
         statement.bind(4, collection?.database ?? database ?? "")
         if let collection { statement.bind(5, collection.name) } else { statement.bindNull(5) }
         if let documentKey { statement.bind(6, documentKey.bytes) } else { statement.bindNull(6) }
-        if let document { statement.bind(7, document.bytes) } else { statement.bindNull(7) }
+        if let documentBytes { statement.bind(7, documentBytes) } else { statement.bindNull(7) }
         if let extra { statement.bind(8, extra.bytes) } else { statement.bindNull(8) }
         try statement.run()
         engine.oplogCount += 1

@@ -12,8 +12,9 @@ enum OpCode: Int32 {
 enum WireRequest {
     /// Legacy OP_QUERY: only commands on `db.$cmd` (the handshake) are served.
     case query(requestId: Int32, namespace: String, command: Document)
-    /// OP_MSG: the body with kind-1 document sequences folded in as arrays.
-    case message(requestId: Int32, flags: UInt32, command: Document)
+    /// OP_MSG: the body, and the kind-1 document sequences by identifier (kept apart: folding thousands of
+    /// documents into the body would copy each one again).
+    case message(requestId: Int32, flags: UInt32, command: Document, sequences: [String: [Document]])
 }
 
 /// Why a message could not be decoded; `requestId` is set when a reply can still be addressed.
@@ -95,7 +96,7 @@ enum WireCodec {
         }
         var offset = headerSize + 4
         var body: Document?
-        var sequences = [(String, [BSONValue])]()
+        var sequences = [String: [Document]]()
         while offset < end {
             let kind = bytes[bytes.startIndex + offset]
             offset += 1
@@ -122,28 +123,28 @@ enum WireCodec {
                 }
                 let identifier = String(decoding: bytes[(bytes.startIndex + cursor)..<terminator], as: UTF8.self)
                 cursor = terminator - bytes.startIndex + 1
-                var documents = [BSONValue]()
+                var documents = [Document]()
                 while cursor < sectionEnd {
                     let (document, next) = try readDocument(bytes, at: cursor, limit: sectionEnd, requestId: requestId)
-                    documents.append(.document(document))
+                    documents.append(document)
                     cursor = next
                 }
-                sequences.append((identifier, documents))
+                guard sequences[identifier] == nil else {
+                    throw WireError(requestId: requestId, error: .protocolError("OP_MSG has two sequences named '\(identifier)'"), fatal: false)
+                }
+                sequences[identifier] = documents
                 offset = sectionEnd
             default:
                 throw WireError(requestId: requestId, error: .protocolError("OP_MSG section kind \(kind) is unknown"), fatal: true)
             }
         }
-        guard var command = body else {
+        guard let command = body else {
             throw WireError(requestId: requestId, error: .protocolError("OP_MSG has no body section"), fatal: true)
         }
-        for (identifier, documents) in sequences {
-            guard !command.contains(identifier) else {
-                throw WireError(requestId: requestId, error: .protocolError("OP_MSG field '\(identifier)' is both in the body and a sequence"), fatal: false)
-            }
-            command.append(identifier, .array(documents))
+        for identifier in sequences.keys where command.contains(identifier) {
+            throw WireError(requestId: requestId, error: .protocolError("OP_MSG field '\(identifier)' is both in the body and a sequence"), fatal: false)
         }
-        return .message(requestId: requestId, flags: flags, command: command)
+        return .message(requestId: requestId, flags: flags, command: command, sequences: sequences)
     }
 
     private static func readDocument(_ bytes: ArraySlice<UInt8>, at offset: Int, limit: Int? = nil,

@@ -26,12 +26,24 @@ func matchingIds(_ filter: String, _ documents: [Document]) throws -> [BSONValue
     return documents.filter { matcher.matches($0) }.compactMap { $0["_id"] }
 }
 
-/// The error code a throwing call produced, or nil when it did not throw.
-func errorCode(_ body: () throws(CommandError) -> Void) -> Int32? {
+/// The `CommandError` code a throwing call produced, nil when it did not throw, -1 for another error.
+func errorCode(_ body: () throws -> Void) -> Int32? {
+    do {
+        try body()
+        return nil
+    } catch let error as CommandError {
+        return error.code
+    } catch {
+        return -1
+    }
+}
+
+/// The `CommandError` a call threw, nil when it threw nothing or something else.
+func thrownError(_ body: () throws -> Void) -> CommandError? {
     do {
         try body()
         return nil
     } catch {
-        return error.code
+        return error as? CommandError
     }
 }

@@ -1,1 +1,0 @@
-// Tests of the Feeds module arrive with its issue.
