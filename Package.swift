@@ -36,7 +36,8 @@ let package = Package(
         .executableTarget(name: "vigie",
                           dependencies: ["Dashboard", "Jobs", "EmbeddedMongo", "Mongo", "WebSocket", "Feeds"]),
         .executableTarget(name: "vigie-bench",
-                          dependencies: ["Mongo", "EmbeddedMongo", "Net", "WebSocket", "Feeds", "Jobs", "Dashboard"]),
+                          dependencies: ["Mongo", "EmbeddedMongo", "Net", "WebSocket", "Feeds", "Jobs", "Dashboard"],
+                          exclude: ["fanout-peer.js"]),
 
         // One test target per module.
         .testTarget(name: "BSONTests", dependencies: ["BSON"]),

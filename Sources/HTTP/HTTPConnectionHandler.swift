@@ -114,6 +114,10 @@ final class HTTPConnectionHandler: ConnectionDelegate {
             return
         }
         let headOnly = request.method == "HEAD"
+        if let filter = server.filter, let response = filter(request) {
+            send(response, keepAlive: request.keepAlive, headOnly: headOnly)
+            return
+        }
         switch server.router.match(method: request.method, path: request.path) {
         case .found(.immediate(let handler)):
             send(handler(request), keepAlive: request.keepAlive, headOnly: headOnly)

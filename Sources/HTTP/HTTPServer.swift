@@ -2,6 +2,20 @@ import Net
 
 /// An HTTP/1.1 server on N event loops: REST routes, a static web directory, and upgrade endpoints
 /// (WebSocket). Configure it, then `start()`; the configuration is read-only once started.
+///
+/// ```swift
+/// let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 8080, loopCount: 2))
+/// server.route("GET", "/healthz") { _ in .json(200, #"{"status":"ok"}"#) }
+/// server.routeDeferred("GET", "/api/readings") { request, responder in
+///     queue.async { responder.respond(.json(200, object: ["readings": load(request.query)])) }
+/// }
+/// try server.serveStatic(directory: "web")
+/// server.upgrade(path: "/ws", to: endpoint)          // a WebSocketEndpoint
+/// try server.start()                                 // server.port is the bound port
+/// ```
+/// Handlers get `HTTPRequest` (method, path, query, headers, body) and return `HTTPResponse`
+/// (status, headers, body). Route handlers run on a loop thread: anything that blocks (a database
+/// query) belongs in `routeDeferred`, answered from another thread.
 public final class HTTPServer: @unchecked Sendable {
     // @unchecked Sendable: routes, static files and upgraders are set before `start()` and only read
     // afterwards; `listener` and `group` are set in `start()` and cleared in `stop()` by the owner.
@@ -36,6 +50,9 @@ public final class HTTPServer: @unchecked Sendable {
     public let router = Router()
     public private(set) var staticFiles: StaticFiles?
     private(set) var upgraders: [String: HTTPUpgrader] = [:]
+    /// Runs before routing (not for upgrade paths); a non-nil response answers the request instead,
+    /// e.g. a 401 when a token is missing.
+    public var filter: (@Sendable (HTTPRequest) -> HTTPResponse?)?
     private var listener: Listener?
     /// The loops, available after `start()`.
     public private(set) var group: EventLoopGroup?

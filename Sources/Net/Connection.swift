@@ -31,6 +31,7 @@ public final class Connection: EventHandler {
     private var flushPending = false
     private var watchingWritable = false
     private var readingPaused = false
+    private var peerFinished = false
     private var lingerTimer: LoopTimer?
     private var lingerSeconds = 2.0
 
@@ -82,20 +83,18 @@ public final class Connection: EventHandler {
     private func flush() {
         guard state == .open || state == .closingAfterFlush else { return }
         while head < queue.count {
-            let batch = min(queue.count - head, 64)
-            var vectors = [iovec](repeating: iovec(), count: batch)
+            let vectors = loop.ioVectors
+            let batch = min(queue.count - head, vectors.count)
             for index in 0..<batch {
                 let chunk = queue[head + index]
                 let skip = index == 0 ? headOffset : 0
                 vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: chunk.base + skip),
                                        iov_len: chunk.count - skip)
             }
-            let sent = vectors.withUnsafeMutableBufferPointer { buffer -> Int in
-                var message = msghdr()
-                message.msg_iov = buffer.baseAddress
-                message.msg_iovlen = buffer.count
-                return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
-            }
+            var message = msghdr()
+            message.msg_iov = vectors.baseAddress
+            message.msg_iovlen = batch
+            let sent = sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
             if sent < 0 {
                 if errno == EAGAIN || errno == EWOULDBLOCK { watchWritable(true); return }
                 if errno == EINTR { continue }
@@ -138,7 +137,9 @@ public final class Connection: EventHandler {
     }
 
     private func updateInterest() {
-        loop.update(fd: fd, interest: Interest(readable: !readingPaused || state == .draining, writable: watchingWritable))
+        guard state != .closed else { return }
+        let readable = !peerFinished && (state != .open || !readingPaused)
+        loop.update(fd: fd, interest: Interest(readable: readable, writable: watchingWritable))
     }
 
     /// Stops or resumes reading (back-pressure while a reply is pending).
@@ -189,23 +190,28 @@ public final class Connection: EventHandler {
     public func handleEvent(readable: Bool, writable: Bool, hangup: Bool) {
         if writable && state != .draining { flush() }
         if readable && state != .closed { readAvailable() }
+        if hangup && state != .closed && (state == .draining || readingPaused || peerFinished) { close() }
     }
 
     private func readAvailable() {
+        if state == .open && readingPaused { return }
         let buffer = loop.readBuffer
         let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
         if count > 0 {
-            if state == .open || state == .closingAfterFlush, !readingPaused || state != .open {
-                if state == .open {
-                    delegate?.connectionDidRead(self, bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                }
+            // Input after a close was decided is discarded (draining keeps the peer from getting a reset).
+            if state == .open {
+                delegate?.connectionDidRead(self, bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             }
         } else if count == 0 {
-            if state == .open && head < queue.count {
+            switch state {
+            case .open where head < queue.count:
+                peerFinished = true
                 closeAfterFlush(linger: 0)
-            } else if state == .closingAfterFlush {
-                return
-            } else {
+                updateInterest()
+            case .closingAfterFlush:
+                peerFinished = true
+                updateInterest()
+            default:
                 close()
             }
         } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {

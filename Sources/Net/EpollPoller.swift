@@ -18,8 +18,8 @@ public final class EpollPoller: Poller {
 
     private func control(_ operation: Int32, fd: Int32, token: UInt64, interest: Interest) throws {
         var event = epoll_event()
-        var mask: UInt32 = EPOLLRDHUP.rawValue
-        if interest.readable { mask |= EPOLLIN.rawValue }
+        var mask: UInt32 = 0
+        if interest.readable { mask |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
         if interest.writable { mask |= EPOLLOUT.rawValue }
         event.events = mask
         event.data.u64 = token

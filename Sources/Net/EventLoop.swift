@@ -31,6 +31,8 @@ public final class EventLoop: @unchecked Sendable {
     private var threadID: pthread_t?
     /// One read buffer shared by every connection of this loop (reads never overlap on one thread).
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+    /// Scatter/gather scratch space for the connections of this loop (flushes never overlap either).
+    let ioVectors = UnsafeMutableBufferPointer<iovec>.allocate(capacity: 64)
 
     public init(index: Int = 0, poller: Poller? = nil) throws {
         self.index = index
@@ -43,6 +45,7 @@ public final class EventLoop: @unchecked Sendable {
     deinit {
         Glibc.close(wakeFD)
         readBuffer.deallocate()
+        ioVectors.deallocate()
     }
 
     /// True when called on this loop's thread.
@@ -161,6 +164,13 @@ public final class EventLoop: @unchecked Sendable {
             runTasks()
             runTimers()
             flushConnections()
+        }
+        // The loop owns what is registered on it: finish handed-over work, then close everything.
+        runTasks()
+        for case let connection as Connection in handlers { connection.close() }
+        for (slot, handler) in handlers.enumerated() where handler != nil {
+            deregister(fd: Int32(slot))
+            Glibc.close(Int32(slot))
         }
         threadID = nil
     }

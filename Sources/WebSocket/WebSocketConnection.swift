@@ -20,6 +20,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
     private var assembler: WebSocketMessageAssembler
     private var state = State.open
     private var failed = false
+    private var finished = false
     private var lastActivity = Monotonic.nanoseconds()
     private var pingSentAt: UInt64?
     private var closeSentAt: UInt64?
@@ -90,6 +91,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
         guard state == .open else { return false }
         if connection.queuedBytes + frame.count > endpoint.configuration.maxQueuedBytes {
             writeLog("event=ws_overflow id=\(id) peer=\(peer) queued=\(connection.queuedBytes)")
+            endpoint.overflowCounter.add(1, ordering: .relaxed)
             connection.discardUnsentWrites()
             fail(WebSocketFailure(WebSocketCloseCode.tryAgainLater, "send queue full"))
             return false
@@ -101,6 +103,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
     // MARK: lifecycle (loop thread)
 
     func open(leftover: [UInt8]) {
+        endpoint.openCounter.add(1, ordering: .relaxed)
         armTimer()
         endpoint.onOpen?(self)
         if !leftover.isEmpty {
@@ -116,6 +119,15 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
         state = .closed
         timer?.cancel()
         timer = nil
+        finish()
+    }
+
+    /// Leaves the hub and tells the owner, once: as soon as the WebSocket is done (closing
+    /// handshake completed or failed), even if TCP lingers a little longer.
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        endpoint.openCounter.subtract(1, ordering: .relaxed)
         hub?.remove(self)
         endpoint.onClose?(self)
     }
@@ -154,6 +166,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
             state = .closeSent
             failed = true
             connection.closeAfterFlush(linger: endpoint.configuration.closeTimeout)
+            finish()
         }
     }
 
@@ -173,6 +186,7 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
         if state == .open { connection.write(WebSocketFrameEncoder.close(code: failure.code, reason: failure.reason)) }
         state = .closeSent
         connection.closeAfterFlush(linger: endpoint.configuration.closeTimeout)
+        finish()
     }
 
     // MARK: keep-alive
@@ -189,7 +203,9 @@ public final class WebSocketConnection: ConnectionDelegate, @unchecked Sendable 
             deadline = lastActivity + Monotonic.duration(configuration.pingInterval)
         }
         let now = Monotonic.nanoseconds()
-        timer = loop.schedule(after: deadline > now ? Double(deadline - now) / 1e9 : 0) { [weak self] in self?.timerFired() }
+        // A strong capture (no weak side table on a hot object); the closure goes away when the
+        // timer fires or is cancelled, which `connectionDidClose` always does.
+        timer = loop.schedule(after: deadline > now ? Double(deadline - now) / 1e9 : 0) { self.timerFired() }
     }
 
     private func timerFired() {

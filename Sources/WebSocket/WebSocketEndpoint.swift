@@ -34,6 +34,20 @@ public struct WebSocketConfiguration: Sendable {
 
 /// A WebSocket endpoint: register it on an `HTTPServer` path; its callbacks run on the
 /// connection's loop thread.
+///
+/// ```swift
+/// let hub = Hub()
+/// let endpoint = WebSocketEndpoint(
+///     configuration: .init(authorize: { $0.query["token"] == token }),
+///     onOpen: { viewer in viewer.sendText(hello) },
+///     onText: { viewer, text in                       // e.g. {"type":"subscribe",...}
+///         replay(missed, to: viewer)                  // viewer.sendText(...) for each
+///         hub.subscribe(viewer, to: feeds, after: lastReplayedOffset)
+///     },
+///     onClose: { viewer in log(viewer.id) })
+/// server.upgrade(path: "/ws", to: endpoint)
+/// hub.broadcast(json, topic: "usgs", sequence: offset)   // from any thread, encoded once
+/// ```
 public final class WebSocketEndpoint: HTTPUpgrader {
     public let configuration: WebSocketConfiguration
     let onOpen: (@Sendable (WebSocketConnection) -> Void)?
@@ -41,6 +55,13 @@ public final class WebSocketEndpoint: HTTPUpgrader {
     let onBinary: (@Sendable (WebSocketConnection, [UInt8]) -> Void)?
     let onClose: (@Sendable (WebSocketConnection) -> Void)?
     private let nextID = Atomic<UInt64>(1)
+    let openCounter = Atomic<Int>(0)
+    let overflowCounter = Atomic<Int>(0)
+
+    /// WebSocket connections currently open on this endpoint (for /metrics).
+    public var openConnections: Int { openCounter.load(ordering: .relaxed) }
+    /// Connections closed with 1013 because their send queue overflowed, since start.
+    public var overflowCloses: Int { overflowCounter.load(ordering: .relaxed) }
 
     public init(configuration: WebSocketConfiguration = WebSocketConfiguration(),
                 onOpen: (@Sendable (WebSocketConnection) -> Void)? = nil,

@@ -3,7 +3,7 @@
 /// declared length fails before anything is allocated) and streams unmasked payload out.
 public struct WebSocketFrameDecoder {
     /// What the decoder produced from the bytes fed.
-    public enum Event: Equatable {
+    public enum Event: Equatable, Sendable {
         case frameStart(WebSocketFrameHeader)
         case payload([UInt8])
         case frameEnd

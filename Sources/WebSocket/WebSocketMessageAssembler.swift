@@ -2,7 +2,7 @@
 /// validates text as UTF-8 while it arrives, enforces the message size limit, parses close frames.
 public struct WebSocketMessageAssembler {
     /// A complete message or control frame.
-    public enum Message: Equatable {
+    public enum Message: Equatable, Sendable {
         case text(String)
         case binary([UInt8])
         case ping([UInt8])
