@@ -175,6 +175,28 @@ import Testing
         #expect(try store.command(["ping": 1])["ok"] == 1.0)
     }
 
+    @Test func absurdlyDeepDocumentIsRefusedWithoutExhaustingTheStack() throws {
+        let store = try TestStore()
+        defer { store.close() }
+        let client = try store.connect()
+        // {a: {a: {a: ... }}} nested 100,000 levels, written directly as bytes.
+        let levels = 100_000
+        var deep = [UInt8]()
+        deep.reserveCapacity(levels * 8 + 5)
+        for level in 0..<levels {
+            client.append(Int32(5 + 8 * (levels - level)), to: &deep)
+            deep += [0x03, 0x61, 0x00]
+        }
+        deep += [5, 0, 0, 0, 0]
+        deep += [UInt8](repeating: 0, count: levels)
+        var body: [UInt8] = [0, 0, 0, 0, 0]
+        body += deep
+        try client.send(client.header(length: 16 + body.count, opCode: 2013) + body)
+        let reply = try #require(try client.receiveDocument())
+        #expect(reply["code"] == .int32(22))
+        #expect(try client.command(["ping": 1])["ok"] == 1.0)
+    }
+
     @Test func unacknowledgedWriteGetsNoReply() throws {
         let store = try TestStore()
         defer { store.close() }

@@ -47,7 +47,7 @@ final class ChangeStreamCursor {
     /// Returns the events, the newest cluster time read, and whether more entries may follow right away.
     private func readEvents(_ session: StorageSession, limit: Int) throws -> ([Document], Int64, Bool) {
         let rowLimit: Int64 = 1000
-        guard resumeAfter >= session.engine.trimmedThrough else {
+        guard resumeAfter >= (try session.engine.trimmedThrough(in: session)) else {
             throw CommandError.changeStreamHistoryLost("the change stream's position is older than the oldest oplog entry kept")
         }
         let statement = try session.connection.prepare(
@@ -140,16 +140,4 @@ final class ChangeStreamCursor {
             "wallTime": .datetime(entry.wall),
         ]
     }
-}
-
-/// One row of the oplog table.
-struct OplogEntry {
-    let timestamp: Int64
-    let wall: Int64
-    let op: String
-    let database: String
-    let collection: String?
-    let documentKey: Document?
-    let document: Document?
-    let extra: Document?
 }

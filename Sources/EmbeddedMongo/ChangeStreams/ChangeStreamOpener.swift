@@ -33,7 +33,7 @@ enum ChangeStreamOpener {
         let pipeline = stages.isEmpty ? nil : try Pipeline(stages: stages.map(BSONValue.document))
         let engine = request.engine
         let start: Int64 = try engine.read { session in
-            let trimmed = session.engine.trimmedThrough
+            let trimmed = try session.engine.trimmedThrough(in: session)
             let given = [options["resumeAfter"], options["startAfter"], options["startAtOperationTime"]].compactMap { $0 }
             guard given.count <= 1 else {
                 throw CommandError.badValue("only one of resumeAfter, startAfter and startAtOperationTime may be given")
@@ -55,9 +55,10 @@ enum ChangeStreamOpener {
                 guard time > trimmed || trimmed == 0 else {
                     throw CommandError.changeStreamHistoryLost("startAtOperationTime is older than the oldest oplog entry kept")
                 }
-                return max(time - 1, 0)
+                return max(time &- 1, 0)
             }
-            return session.engine.lastTimestamp
+            // Everything committed so far is visible to this read; later commits get later cluster times.
+            return session.engine.committedTimestamp
         }
         let cursor = ChangeStreamCursor(scope: scope, after: start, lookupFullDocument: lookup, pipeline: pipeline)
         let batchSize = try CursorReply.batchSize(request.command["cursor"]?.documentValue?["batchSize"]) ?? 101

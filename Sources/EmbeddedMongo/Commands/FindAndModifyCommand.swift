@@ -14,7 +14,10 @@ enum FindAndModifyCommand {
         let remove = command["remove"]?.boolValue ?? false
         let returnNew = command["new"]?.boolValue ?? false
         let upsert = command["upsert"]?.boolValue ?? false
-        let engine: UpdateEngine? = try command["update"].map { try UpdateEngine(update: $0) }
+        let engine: UpdateEngine? = try command["update"].map { update in
+            try NestingDepth.checkPaths(update)
+            return try UpdateEngine(update: update)
+        }
         guard remove != (engine != nil) else {
             throw CommandError.failedToParse("findAndModify needs exactly one of 'remove: true' and 'update'")
         }

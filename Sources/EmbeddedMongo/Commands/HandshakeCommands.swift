@@ -14,6 +14,9 @@ enum HandshakeCommands {
             ["authInfo": .document(["authenticatedUsers": .array([]), "authenticatedUserRoles": .array([])])]
         }),
         (["replSetGetStatus"], replSetGetStatus),
+        (["commitTransaction", "abortTransaction"], { _ in throw CommandError.notImplemented("multi-document transactions") }),
+        (["dbStats", "dbstats"], StatisticsCommands.databaseStatistics),
+        (["collStats"], StatisticsCommands.collectionStatistics),
         (["serverStatus"], serverStatus),
         (["hostInfo"], { _ in ["system": .document(["hostname": "vigie-store"]), "os": .document(["type": "Linux"])] }),
         (["getCmdLineOpts"], { _ in ["argv": .array(["vigie", "store"]), "parsed": .document([:])] }),

@@ -30,7 +30,7 @@ enum ReadCommands {
         }
         if let limit = command["limit"] {
             guard let value = limit.int64Value else { throw CommandError.badValue("limit must be a number") }
-            options.limit = Int(value.magnitude)
+            options.limit = Int(clamping: value.magnitude)
         }
         return options
     }
@@ -115,7 +115,7 @@ enum ReadCommands {
         var options = QueryOptions()
         options.filter = try documentOption(request.command, "query") ?? Document()
         options.skip = Int(max(0, request.command["skip"]?.int64Value ?? 0))
-        options.limit = Int((request.command["limit"]?.int64Value ?? 0).magnitude)
+        options.limit = Int(clamping: (request.command["limit"]?.int64Value ?? 0).magnitude)
         let total: Int = try request.engine.read { session in
             if options.filter.isEmpty, options.skip == 0, options.limit == 0 {
                 guard let info = session.collection(request.database, name) else { return 0 }

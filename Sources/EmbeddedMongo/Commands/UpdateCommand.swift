@@ -46,6 +46,7 @@ enum UpdateCommand {
         }
         try ReadCommands.rejectCollation(statement)
         if statement["arrayFilters"] != nil { throw CommandError.notImplemented("arrayFilters") }
+        try NestingDepth.checkPaths(update)
         let engine = try UpdateEngine(update: update)
         let multi = statement["multi"]?.boolValue ?? false
         let upsert = statement["upsert"]?.boolValue ?? false
@@ -80,24 +81,23 @@ enum UpdateCommand {
     /// the replacement with the filter's `_id` when it gives one.
     static func insertUpsert(_ engine: UpdateEngine, filter: Document, into info: CollectionInfo,
                              session: StorageSession) throws -> Document {
+        try NestingDepth.checkPaths(.document(["$filter": .document(filter)]))
         let seed = UpdateEngine.upsertSeed(filter: filter)
         var document: Document
         switch engine.kind {
         case .replacement(let replacement):
             document = replacement
             if document["_id"] == nil, let id = seed["_id"] {
-                document = StorageSessionDocument.prepending("_id", id, to: document)
+                document = prepending("_id", id, to: document)
             }
         case .operators:
             document = try engine.apply(to: seed, isInsert: true).document
         }
+        try NestingDepth.check(document)
         return try session.insert(document, into: info)
     }
-}
 
-/// Small document edits the write paths share.
-enum StorageSessionDocument {
-    static func prepending(_ key: String, _ value: BSONValue, to document: Document) -> Document {
+    private static func prepending(_ key: String, _ value: BSONValue, to document: Document) -> Document {
         var result = Document()
         result.append(key, value)
         for (name, element) in document.pairs where name != key { result.append(name, element) }

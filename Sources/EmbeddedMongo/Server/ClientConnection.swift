@@ -42,7 +42,8 @@ struct ClientConnection {
                     reply = context.finish(["$err": .string("OP_QUERY is only served for commands; use OP_MSG"), "code": .int32(352),
                                             "ok": 0.0])
                 }
-                guard Socket.writeAll(descriptor, WireCodec.reply(reply, requestId: responseId, responseTo: requestId)) else { return }
+                let failed = reply["$err"] != nil
+                guard Socket.writeAll(descriptor, WireCodec.reply(reply, requestId: responseId, responseTo: requestId, queryFailure: failed)) else { return }
             case .message(let requestId, let flags, let command, let sequences):
                 let database = command["$db"]?.stringValue ?? "admin"
                 let reply = context.run(command, sequences: sequences, database: database, connection: self)

@@ -10,6 +10,20 @@ struct IndexDefinition: Sendable {
     let sparse: Bool
     /// True once some document produced several keys (an array under an indexed path).
     var multikey: Bool
+    /// Each field's dotted path, split once.
+    let paths: [[String]]
+
+    init(id: Int64, name: String, keyPattern: Document, fields: [(path: String, descending: Bool)], unique: Bool,
+         sparse: Bool, multikey: Bool) {
+        self.id = id
+        self.name = name
+        self.keyPattern = keyPattern
+        self.fields = fields
+        self.unique = unique
+        self.sparse = sparse
+        self.multikey = multikey
+        paths = fields.map { $0.path.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
+    }
 
     var tableName: String { "x\(id)" }
 
@@ -44,14 +58,42 @@ struct IndexDefinition: Sendable {
     /// Every key this document contributes (several when an indexed path holds an array), deduplicated;
     /// empty for a sparse index when none of the fields is present.
     func keys(for document: Document) throws -> [[UInt8]] {
+        // The common case, no array on any indexed path: one key, built in place.
+        var key = [UInt8]()
+        key.reserveCapacity(48)
+        var anyPresent = false
+        for (position, field) in fields.enumerated() {
+            var current = BSONValue.document(document)
+            var found = true
+            for component in paths[position] {
+                guard case .document(let inner) = current else {
+                    if case .array = current { return try keysWithArrays(for: document) }
+                    found = false
+                    break
+                }
+                guard let next = inner[component] else {
+                    found = false
+                    break
+                }
+                current = next
+            }
+            if case .array = current, found { return try keysWithArrays(for: document) }
+            anyPresent = anyPresent || found
+            IndexKeyEncoder.appendComponent(found ? current : .null, descending: field.descending, to: &key)
+        }
+        if sparse && !anyPresent { return [] }
+        return [key]
+    }
+
+    /// The general case: the cartesian product over array elements (at most one array field, as MongoDB allows).
+    private func keysWithArrays(for document: Document) throws -> [[UInt8]] {
         var perField = [[BSONValue]]()
         var arrayFields = 0
         var anyPresent = false
         for field in fields {
             var values = [BSONValue]()
             var sawArray = false
-            IndexKeyExtraction.collect(.document(document), path: field.path.split(separator: ".").map(String.init),
-                                       index: 0, into: &values, sawArray: &sawArray)
+            IndexKeyExtraction.collect(.document(document), path: paths[perField.count], index: 0, into: &values, sawArray: &sawArray)
             if values.isEmpty {
                 values = [.null]
             } else {
@@ -94,50 +136,4 @@ struct IndexDefinition: Sendable {
         }
         return value
     }
-}
-
-/// Collects the values an index sees under a dotted path, descending into arrays as MongoDB does.
-enum IndexKeyExtraction {
-    static func collect(_ value: BSONValue, path: [String], index: Int, into values: inout [BSONValue],
-                        sawArray: inout Bool) {
-        if index == path.count {
-            if case .array(let elements) = value {
-                sawArray = true
-                // MongoDB indexes an empty array as undefined, which sorts with null.
-                values.append(contentsOf: elements.isEmpty ? [.undefined] : elements)
-            } else {
-                values.append(value)
-            }
-            return
-        }
-        switch value {
-        case .document(let document):
-            if let child = document[path[index]] {
-                collect(child, path: path, index: index + 1, into: &values, sawArray: &sawArray)
-            }
-        case .array(let elements):
-            sawArray = true
-            if let position = Int(path[index]), elements.indices.contains(position) {
-                collect(elements[position], path: path, index: index + 1, into: &values, sawArray: &sawArray)
-            }
-            for element in elements {
-                if case .document = element {
-                    collect(element, path: path, index: index, into: &values, sawArray: &sawArray)
-                }
-            }
-        default:
-            break
-        }
-    }
-}
-
-/// A collection in the catalog: its namespace, table and indexes.
-struct CollectionInfo: Sendable {
-    let id: Int64
-    let database: String
-    let name: String
-    var indexes: [IndexDefinition]
-
-    var namespace: String { database + "." + name }
-    var tableName: String { "c\(id)" }
 }

@@ -31,7 +31,8 @@ enum QueryExecutor {
         guard let collection = session.collection(database, name) else { return ([], statistics) }
         let (plan, sorted) = QueryPlanner.plan(filter: options.filter, sort: sortFields, collection: collection)
         statistics.plan = plan
-        let wanted = options.limit > 0 && (sorted || sorter == nil) ? options.skip + options.limit : Int.max
+        let (sum, overflow) = options.skip.addingReportingOverflow(options.limit)
+        let wanted = options.limit > 0 && (sorted || sorter == nil) && !overflow ? sum : Int.max
         var results = [Document]()
         let examinedBefore = (session.documentsExamined, session.keysExamined)
         try session.scan(collection, plan: plan) { stored in
@@ -62,10 +63,11 @@ enum QueryExecutor {
             return results.count < wanted
         }
         if let sorter, !sorted {
-            let order = sorter.sort(results.map(\.document))
-            var byBytes = [[UInt8]: [StoredDocument]]()
-            for stored in results { byBytes[stored.document.bytes, default: []].append(stored) }
-            results = order.compactMap { document in byBytes[document.bytes]?.popLast() }
+            // Ties keep scan order, as the query engine's own sort does.
+            results = results.enumerated().sorted { left, right in
+                let order = sorter.compare(left.element.document, right.element.document)
+                return order != 0 ? order < 0 : left.offset < right.offset
+            }.map(\.element)
         }
         if limit > 0, results.count > limit { results = Array(results.prefix(limit)) }
         return results

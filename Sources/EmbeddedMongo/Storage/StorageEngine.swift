@@ -1,37 +1,56 @@
 import BSON
 
-/// The SQLite database behind the store: one file in WAL mode, one connection serialised by a lock, a catalog
-/// cached in memory, the cluster clock and the oplog, and a commit signal that wakes waiting change streams.
+/// The SQLite database behind the store: one file in WAL mode; one writer connection serialised by a lock, and
+/// a pool of reader connections that read committed snapshots beside it (WAL lets readers and the writer run
+/// at once). Also the catalog cached in memory, the cluster clock, the oplog, and the commit signal that
+/// wakes waiting change streams.
 final class StorageEngine: @unchecked Sendable {
-    // `lock` guards `connection`, `catalog`, `lastTimestamp`, `oplogCount` and `trimmedThrough`;
-    // `commitSignal` guards `committed` and is broadcast after every COMMIT that wrote oplog entries.
+    // `lock` guards `connection` (the writer), `lastTimestamp`, `oplogCount`, `writesSinceTrim`.
+    // `catalogLock` guards `publishedCatalog`: the catalog as of the last commit (replaced under `lock` too).
+    // `commitSignal` guards `committed`, `closed`, `idleReaders` and `examined`; it is
+    // broadcast after every COMMIT that wrote oplog entries.
     private let lock = ConditionLock()
     let connection: SQLiteConnection
-    var catalog: [String: CollectionInfo] = [:]
+    private let catalogLock = ConditionLock()
+    private var publishedCatalog = CatalogSnapshot(version: 0, collections: [:])
     var lastTimestamp: Int64 = 0
     var oplogCount: Int64 = 0
-    var trimmedThrough: Int64 = 0
+    private var writerTrimmedThrough: Int64 = 0
     let oplogLimits: OplogLimits
     private var writesSinceTrim = 0
+    private let path: String
+    private var checkpointer: Checkpointer?
 
     let commitSignal = ConditionLock()
     private var committed: Int64 = 0
     private var closed = false
+    private var idleReaders: [SQLiteConnection] = []
 
     /// Documents and index keys read by scans since start (the planner's tests watch these).
-    private(set) var documentsExamined: Int64 = 0
-    private(set) var keysExamined: Int64 = 0
+    private var examined: (documents: Int64, keys: Int64) = (0, 0)
+
+    /// The catalog as of the last commit.
+    var catalog: CatalogSnapshot { catalogLock.withLock { publishedCatalog } }
+
+    /// Oplog entries at or below this cluster time were trimmed (a resume point below it lost history), as of
+    /// the session's own snapshot.
+    func trimmedThrough(in session: StorageSession) throws -> Int64 {
+        let statement = try session.connection.prepare("SELECT value FROM meta WHERE key = 'trimmedThrough'")
+        defer { statement.reset() }
+        return try statement.step() ? statement.int64(0) : 0
+    }
 
     init(path: String, oplogLimits: OplogLimits) throws {
         self.oplogLimits = oplogLimits
+        self.path = path
         connection = try SQLiteConnection(path: path)
         try connection.execute("PRAGMA journal_mode=WAL")
         // FULL: the WAL is fsynced at every COMMIT, so an acknowledged write survives a power cut, not only kill -9.
         try connection.execute("PRAGMA synchronous=FULL")
         try connection.execute("PRAGMA busy_timeout=5000")
         try connection.execute("PRAGMA cache_size=-262144")
-        // Checkpoint the WAL every ~40 MB rather than 4 MB: fewer, larger copies back into the database file.
-        try connection.execute("PRAGMA wal_autocheckpoint=10000")
+        // Checkpoints run on the checkpointer's thread, never inside a commit.
+        try connection.execute("PRAGMA wal_autocheckpoint=0")
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS collections (id INTEGER PRIMARY KEY, db TEXT NOT NULL, name TEXT NOT NULL,
@@ -42,37 +61,68 @@ final class StorageEngine: @unchecked Sendable {
                 db TEXT NOT NULL, coll TEXT, dockey BLOB, doc BLOB, extra BLOB);
             """)
         try lock.withLock {
-            try loadCatalog()
+            publishedCatalog = try CatalogSnapshot.load(from: connection)
             let statement = try connection.prepare("SELECT COALESCE(MAX(ts), 0), COUNT(*) FROM oplog")
             _ = try statement.step()
             lastTimestamp = statement.int64(0)
             oplogCount = statement.int64(1)
             statement.reset()
             let meta = try connection.prepare("SELECT value FROM meta WHERE key = 'trimmedThrough'")
-            if try meta.step() { trimmedThrough = meta.int64(0) }
+            if try meta.step() { writerTrimmedThrough = meta.int64(0) }
             meta.reset()
-            lastTimestamp = max(lastTimestamp, trimmedThrough)
+            lastTimestamp = max(lastTimestamp, writerTrimmedThrough)
             // Start the clock at the present, so even a fresh store reports a real cluster time.
             lastTimestamp = max(lastTimestamp, (WallClock.milliseconds / 1000) << 32)
         }
         committed = lastTimestamp
+        checkpointer = try Checkpointer(path: path)
     }
 
     func close() {
         lock.withLock {
-            closed = true
-            connection.forgetStatements()
+            checkpointer?.stop()
+            checkpointer = nil
         }
-        commitSignal.withLock { commitSignal.broadcast() }
+        commitSignal.withLock {
+            closed = true
+            idleReaders.removeAll()
+            commitSignal.broadcast()
+        }
+        lock.withLock { connection.forgetStatements() }
     }
 
-    /// Runs `body` with the database to itself, outside any explicit transaction (reads).
+    /// Runs `body` in one read transaction on a reader connection: a consistent snapshot of what was committed,
+    /// taken without waiting for the writer.
     func read<T>(_ body: (StorageSession) throws -> T) throws -> T {
-        try lock.withLock {
+        let reader: SQLiteConnection = try commitSignal.withLock {
             guard !closed else { throw CommandError.shuttingDown }
-            let session = StorageSession(engine: self)
+            return idleReaders.popLast()
+        } ?? openReader()
+        defer { commitSignal.withLock { if !closed { idleReaders.append(reader) } } }
+        do {
+            try reader.prepare("BEGIN").run()
+            defer { try? reader.prepare("COMMIT").run() }
+            // The first read pins the snapshot; the catalog must be the one of that snapshot, not a newer one
+            // (a table created or dropped since) nor an older one.
+            let version = try CatalogSnapshot.version(in: reader)
+            let published = catalog
+            let collections = published.version == version ? published.collections : try CatalogSnapshot.load(from: reader).collections
+            let session = StorageSession(engine: self, connection: reader, catalog: collections)
             defer { recordStatistics(session) }
             return try body(session)
+        } catch let error as SQLiteError {
+            throw CommandError.internalError(error.description)
+        }
+    }
+
+    private func openReader() throws -> SQLiteConnection {
+        do {
+            let reader = try SQLiteConnection(path: path)
+            try reader.execute("PRAGMA busy_timeout=5000")
+            try reader.execute("PRAGMA cache_size=-65536")
+            return reader
+        } catch let error as SQLiteError {
+            throw CommandError.internalError("cannot open a reader: \(error)")
         }
     }
 
@@ -80,18 +130,25 @@ final class StorageEngine: @unchecked Sendable {
     /// entirely if `body` throws.
     func write<T>(_ body: (StorageSession) throws -> T) throws -> T {
         let (result, newest): (T, Int64) = try lock.withLock {
-            guard !closed else { throw CommandError.shuttingDown }
+            guard commitSignal.withLock({ !closed }) else { throw CommandError.shuttingDown }
             try connection.execute("BEGIN IMMEDIATE")
-            let session = StorageSession(engine: self)
+            let current = catalog
+            let session = StorageSession(engine: self, connection: connection, catalog: current.collections)
             defer { recordStatistics(session) }
             do {
                 let result = try body(session)
                 if session.wroteOplog { try trimOplogIfDue() }
+                if session.catalogChanged { try CatalogSnapshot.setVersion(current.version + 1, in: connection) }
                 try connection.execute("COMMIT")
+                checkpointer?.committed(bytes: session.bytesWritten)
+                if session.catalogChanged {
+                    let next = CatalogSnapshot(version: current.version + 1, collections: session.catalog)
+                    catalogLock.withLock { publishedCatalog = next }
+                }
                 return (result, session.wroteOplog ? lastTimestamp : 0)
             } catch {
+                // The published catalog never saw this transaction's changes: nothing to undo in memory.
                 try? connection.execute("ROLLBACK")
-                if session.catalogChanged { try? loadCatalog() }
                 if let sqliteError = error as? SQLiteError { throw CommandError.internalError(sqliteError.description) }
                 throw error
             }
@@ -133,30 +190,6 @@ final class StorageEngine: @unchecked Sendable {
         return lastTimestamp
     }
 
-    func loadCatalog() throws {
-        var loaded = [String: CollectionInfo]()
-        var byId = [Int64: String]()
-        let collections = try connection.prepare("SELECT id, db, name FROM collections")
-        while try collections.step() {
-            let info = CollectionInfo(id: collections.int64(0), database: collections.text(1), name: collections.text(2), indexes: [])
-            loaded[info.namespace] = info
-            byId[info.id] = info.namespace
-        }
-        let indexes = try connection.prepare("SELECT id, collection, name, spec, multikey FROM indexes ORDER BY id")
-        while try indexes.step() {
-            guard let namespace = byId[indexes.int64(1)] else { continue }
-            let spec = try Document(bytes: indexes.blob(3))
-            let keyPattern = spec["key"]?.documentValue ?? Document()
-            let definition = IndexDefinition(id: indexes.int64(0), name: indexes.text(2), keyPattern: keyPattern,
-                                             fields: try IndexDefinition.parseFields(keyPattern),
-                                             unique: spec["unique"]?.boolValue ?? false,
-                                             sparse: spec["sparse"]?.boolValue ?? false,
-                                             multikey: indexes.int64(4) != 0)
-            loaded[namespace]?.indexes.append(definition)
-        }
-        catalog = loaded
-    }
-
     /// Deletes the oldest oplog entries beyond `maxEntries` or older than `maxAgeSeconds`, walking the
     /// primary key from its start (never a scan of the whole table), every 256 writing transactions.
     private func trimOplogIfDue() throws {
@@ -180,21 +213,26 @@ final class StorageEngine: @unchecked Sendable {
             if try statement.step() { cutoff = max(cutoff, statement.int64(0)) }
             statement.reset()
         }
-        guard cutoff > trimmedThrough else { return }
+        guard cutoff > writerTrimmedThrough else { return }
         let delete = try connection.prepare("DELETE FROM oplog WHERE ts <= ?")
         delete.bind(1, cutoff)
         try delete.run()
         oplogCount -= Int64(connection.changes)
-        trimmedThrough = cutoff
+        writerTrimmedThrough = cutoff
         let meta = try connection.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('trimmedThrough', ?)")
         meta.bind(1, cutoff)
         try meta.run()
     }
 
     private func recordStatistics(_ session: StorageSession) {
-        documentsExamined += session.documentsExamined
-        keysExamined += session.keysExamined
+        commitSignal.withLock {
+            examined.documents += session.documentsExamined
+            examined.keys += session.keysExamined
+        }
     }
+
+    /// Documents and index keys read by scans since the store opened.
+    var statistics: (documents: Int64, keys: Int64) { commitSignal.withLock { examined } }
 }
 
 /// How much change-stream history the oplog keeps.

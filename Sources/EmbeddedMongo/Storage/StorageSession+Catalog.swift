@@ -2,15 +2,15 @@ import BSON
 
 extension StorageSession {
     func collection(_ database: String, _ name: String) -> CollectionInfo? {
-        engine.catalog[database + "." + name]
+        catalog[database + "." + name]
     }
 
     func collections(in database: String) -> [CollectionInfo] {
-        engine.catalog.values.filter { $0.database == database }.sorted { $0.name < $1.name }
+        catalog.values.filter { $0.database == database }.sorted { $0.name < $1.name }
     }
 
     var databaseNames: [String] {
-        Array(Set(engine.catalog.values.map(\.database))).sorted()
+        Array(Set(catalog.values.map(\.database))).sorted()
     }
 
     /// The collection, created (empty, with its `_id` index) when it does not exist yet.
@@ -30,7 +30,7 @@ extension StorageSession {
         let info = CollectionInfo(id: sqliteLastRowId, database: database, name: name, indexes: [])
         try connection.execute(
             "CREATE TABLE \(info.tableName) (rid INTEGER PRIMARY KEY, idkey BLOB NOT NULL UNIQUE, doc BLOB NOT NULL)")
-        engine.catalog[info.namespace] = info
+        catalog[info.namespace] = info
         catalogChanged = true
         return info
     }
@@ -45,7 +45,7 @@ extension StorageSession {
         let delete = try connection.prepare("DELETE FROM collections WHERE id = ?")
         delete.bind(1, info.id)
         try delete.run()
-        engine.catalog[info.namespace] = nil
+        catalog[info.namespace] = nil
         catalogChanged = true
         connection.forgetStatements()
         try appendOplog(op: "drop", collection: info)
@@ -104,7 +104,7 @@ extension StorageSession {
                              : "key BLOB NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (key, rid)"
         try connection.execute("CREATE TABLE \(definition.tableName) (\(columns)) WITHOUT ROWID")
         info.indexes.append(definition)
-        engine.catalog[info.namespace] = info
+        catalog[info.namespace] = info
         catalogChanged = true
         try backfill(definition, in: info)
         return true
@@ -118,7 +118,7 @@ extension StorageSession {
         let delete = try connection.prepare("DELETE FROM indexes WHERE id = ?")
         delete.bind(1, definition.id)
         try delete.run()
-        engine.catalog[info.namespace]?.indexes.removeAll { $0.id == definition.id }
+        catalog[info.namespace]?.indexes.removeAll { $0.id == definition.id }
         catalogChanged = true
         connection.forgetStatements()
     }
@@ -148,9 +148,10 @@ extension StorageSession {
             let mark = try connection.prepare("UPDATE indexes SET multikey = 1 WHERE id = ?")
             mark.bind(1, definition.id)
             try mark.run()
-            if let position = engine.catalog[info.namespace]?.indexes.firstIndex(where: { $0.id == definition.id }) {
-                engine.catalog[info.namespace]?.indexes[position].multikey = true
+            if let position = catalog[info.namespace]?.indexes.firstIndex(where: { $0.id == definition.id }) {
+                catalog[info.namespace]?.indexes[position].multikey = true
             }
+            catalogChanged = true
         }
     }
 

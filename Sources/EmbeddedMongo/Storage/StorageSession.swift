@@ -13,12 +13,20 @@ final class StorageSession {
     var wroteOplog = false
     var documentsExamined: Int64 = 0
     var keysExamined: Int64 = 0
+    /// Document bytes written (twice: table and oplog), to pace WAL checkpoints.
+    var bytesWritten = 0
 
-    init(engine: StorageEngine) {
+    /// The writer connection inside `write`, a reader connection inside `read`.
+    let connection: SQLiteConnection
+
+    /// The catalog this session sees: its snapshot's, plus its own changes inside a write.
+    var catalog: [String: CollectionInfo]
+
+    init(engine: StorageEngine, connection: SQLiteConnection, catalog: [String: CollectionInfo]) {
         self.engine = engine
+        self.connection = connection
+        self.catalog = catalog
     }
-
-    var connection: SQLiteConnection { engine.connection }
 
     static let maxDocumentSize = 16 * 1024 * 1024
 
@@ -36,6 +44,7 @@ final class StorageSession {
         let insert = try connection.prepare("INSERT INTO \(collection.tableName) (idkey, doc) VALUES (?, ?)")
         insert.bind(1, IndexKeyEncoder.encode(id))
         insert.bind(2, bytes)
+        bytesWritten += 2 * bytes.count + 64
         do {
             try insert.run()
         } catch let error as SQLiteError where error.isConstraintViolation {
@@ -61,6 +70,8 @@ final class StorageSession {
                  updateDescription: Document?) throws {
         let bytes = document.bytes
         guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
+        try NestingDepth.check(document)
+        bytesWritten += 2 * bytes.count + 64
         let statement = try connection.prepare("UPDATE \(collection.tableName) SET doc = ? WHERE rid = ?")
         statement.bind(1, bytes)
         statement.bind(2, old.rowId)
@@ -77,6 +88,7 @@ final class StorageSession {
     }
 
     func delete(_ stored: StoredDocument, from collection: CollectionInfo) throws {
+        bytesWritten += 256
         let statement = try connection.prepare("DELETE FROM \(collection.tableName) WHERE rid = ?")
         statement.bind(1, stored.rowId)
         try statement.run()
@@ -190,9 +202,10 @@ final class StorageSession {
         let statement = try connection.prepare("UPDATE indexes SET multikey = 1 WHERE id = ?")
         statement.bind(1, index.id)
         try statement.run()
-        if let position = engine.catalog[collection.namespace]?.indexes.firstIndex(where: { $0.id == index.id }) {
-            engine.catalog[collection.namespace]?.indexes[position].multikey = true
+        if let position = catalog[collection.namespace]?.indexes.firstIndex(where: { $0.id == index.id }) {
+            catalog[collection.namespace]?.indexes[position].multikey = true
         }
+        catalogChanged = true
     }
 
     // MARK: Oplog

@@ -158,6 +158,9 @@ enum WireCodec {
             throw WireError(requestId: requestId, error: .invalidBSON("document length \(size) is out of bounds"), fatal: true)
         }
         let start = bytes.startIndex + offset
+        if NestingDepth.exceedsLimit(bytes, start: start, end: start + size) {
+            throw WireError(requestId: requestId, error: .invalidBSON("document nests deeper than \(NestingDepth.limit) levels"), fatal: false)
+        }
         do {
             return (try Document(bytes: Array(bytes[start..<(start + size)])), offset + size)
         } catch {
