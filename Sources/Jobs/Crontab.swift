@@ -12,7 +12,7 @@ public struct Crontab: Sendable {
         public let environment: [String: String]
     }
 
-    public static let projectPlaceholder = "@PROJECT@"
+    public static let projectToken = "@PROJECT@"
 
     public let entries: [Entry]
 
@@ -43,7 +43,7 @@ public struct Crontab: Sendable {
             do { schedule = try CronSchedule(fields.joined(separator: " ")) } catch {
                 throw CronScheduleError("line \(index + 1): \(error.message)")
             }
-            let resolved = projectDirectory.map { command.replacingOccurrences(of: Self.projectPlaceholder, with: Self.shellEscaped($0)) } ?? command
+            let resolved = projectDirectory.map { command.replacingOccurrences(of: Self.projectToken, with: Self.shellEscaped($0)) } ?? command
             entries.append(Entry(schedule: schedule, command: resolved, line: index + 1, environment: environment))
         }
         self.entries = entries

@@ -31,7 +31,7 @@ public struct CrontabInstaller: Sendable {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            lines.append(trimmed.replacingOccurrences(of: Crontab.projectPlaceholder, with: escaped))
+            lines.append(trimmed.replacingOccurrences(of: Crontab.projectToken, with: escaped))
         }
         lines.append(Self.endMarker)
         return lines.joined(separator: "\n") + "\n"

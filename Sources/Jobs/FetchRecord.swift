@@ -33,12 +33,38 @@ public struct FetchRecord: Sendable {
     var document: Document {
         [
             "feed": .string(feed), "startedAt": ISOText.bson(startedAt), "finishedAt": ISOText.bson(finishedAt),
-            "ok": .bool(ok), "httpStatus": httpStatus.map { .int32(Int32($0)) } ?? .null,
+            "ok": .bool(ok), "httpStatus": Self.nullable(httpStatus.map { .int32(Int32($0)) }),
             "bytes": .int64(Int64(bytes)), "records": .int32(Int32(clamping: records)),
             "inserted": .int32(Int32(clamping: inserted)), "updated": .int32(Int32(clamping: updated)),
             "unchanged": .int32(Int32(clamping: unchanged)), "rejected": .int32(Int32(clamping: rejected)),
-            "error": error.map(BSONValue.string) ?? .null, "rawPath": rawPath.map(BSONValue.string) ?? .null,
+            "error": Self.nullable(error.map(BSONValue.string)), "rawPath": Self.nullable(rawPath.map(BSONValue.string)),
             "source": .string(source),
         ]
+    }
+
+    /// BSON null for a missing value (DESIGN.md §4 lists every field, present or not).
+    private static func nullable(_ value: BSONValue?) -> BSONValue {
+        value ?? BSONValue.null
+    }
+}
+
+extension FetchRecord {
+    /// Reads a `fetches` document back; nil when it lacks the feed or the times.
+    public init?(document: Document) {
+        guard let feed = document["feed"]?.stringValue, let started = document["startedAt"]?.datetimeValue else { return nil }
+        self.init(feed: feed, startedAt: ISOText.date(milliseconds: started),
+                  finishedAt: document["finishedAt"]?.datetimeValue.map(ISOText.date(milliseconds:)),
+                  ok: document["ok"]?.boolValue ?? false)
+        func count(_ name: String) -> Int { Int(document[name]?.int64Value ?? 0) }
+        httpStatus = document["httpStatus"]?.int64Value.map { Int($0) }
+        bytes = count("bytes")
+        records = count("records")
+        inserted = count("inserted")
+        updated = count("updated")
+        unchanged = count("unchanged")
+        rejected = count("rejected")
+        error = document["error"]?.stringValue
+        rawPath = document["rawPath"]?.stringValue
+        source = document["source"]?.stringValue ?? "http"
     }
 }

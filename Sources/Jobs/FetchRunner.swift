@@ -67,7 +67,7 @@ public struct FetchRunner: Sendable {
         log.event("demo_payload", ["feed": feed.id, "file": file])
         let ingestor = Ingestor(log: log)
         let readings = Ingestor.shiftedToNow(try ingestor.normalise(feed, payloads: payloads, record: &record), now: record.startedAt)
-        try ingestor.store(readings, into: database, fetchedAt: record.startedAt, record: &record)
+        try ingestor.store(readings, into: database, fetchedAt: record.startedAt, expectingNew: true, record: &record)
     }
 
     private func runHTTP(_ feed: any Feed, origin: String?, record: inout FetchRecord) throws(JobFailure) {
@@ -140,11 +140,25 @@ public struct FetchRunner: Sendable {
         } catch {
             throw JobFailure(error.kind, error.message + kept)
         }
+        let seen = SeenReadingsCache(home: settings.home, feed: feed.id, settings: settings)
+        let previous = seen.load(now: record.startedAt)
+        let changed = previous.map { cache in readings.filter { !SeenReadingsCache.isStored($0, in: cache.entries) } } ?? readings
+        let refused: Set<String>
         do {
-            try ingestor.store(readings, into: database, fetchedAt: record.startedAt, record: &record)
+            refused = try ingestor.store(changed, into: database, fetchedAt: record.startedAt,
+                                         expectingNew: previous != nil, record: &record)
         } catch {
             let recovery = record.rawPath.map { "; the raw payload is kept: run 'vigie replay \(feed.id) \($0)' once the database is back" } ?? ""
             throw JobFailure(error.kind, "feed \(feed.id): \(error.message)\(recovery)")
+        }
+        record.unchanged += readings.count - changed.count
+        if readings.count > changed.count {
+            log.event("readings_already_stored", ["feed": feed.id, "skipped": readings.count - changed.count, "sent": changed.count])
+        }
+        do {
+            try seen.save(readings.filter { !refused.contains($0.key) }, reconciledAt: previous?.reconciledAt ?? record.startedAt)
+        } catch {
+            log.event("state_save_failed", ["feed": feed.id, "error": error.message])
         }
         for document in feed.documents where document.refreshSeconds != nil {
             if let data = downloaded[document.name] { try? cache.store(document.name, data: data) }

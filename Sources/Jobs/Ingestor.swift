@@ -33,12 +33,15 @@ struct Ingestor {
     }
 
     /// Upserts the readings; counts go into `record`. Readings the database refuses one by one are added to
-    /// `rejected` with their reason logged; a failure of the database as a whole is a `.database` failure.
-    func store(_ readings: [Reading], into database: JobDatabase, fetchedAt: Date, record: inout FetchRecord) throws(JobFailure) {
+    /// `rejected` with their reason logged, and their keys returned; a failure of the database as a whole is
+    /// a `.database` failure.
+    @discardableResult
+    func store(_ readings: [Reading], into database: JobDatabase, fetchedAt: Date, expectingNew: Bool = false,
+               record: inout FetchRecord) throws(JobFailure) -> Set<String> {
         let store = try database.store()
         let counts: UpsertCounts
         do {
-            counts = try store.upsert(readings, fetchedAt: fetchedAt)
+            counts = try store.upsert(readings, fetchedAt: fetchedAt, expectingNew: expectingNew)
         } catch {
             throw JobDatabase.failure(error, doing: "upserting \(readings.count) readings of \(record.feed)")
         }
@@ -49,6 +52,7 @@ struct Ingestor {
         for failed in counts.failed.prefix(Self.rejectedLogLimit) {
             log.event("reading_refused", ["feed": record.feed, "key": failed.key, "reason": failed.reason])
         }
+        return Set(counts.failed.map(\.key))
     }
 
     /// Moves every reading so the latest one is at `now` (demo mode: recorded payloads look live).

@@ -13,14 +13,27 @@ enum ReadingDocument {
     /// modified and produces no change event; `$setOnInsert` the identity and `fetchedAt`.
     /// Keys are sorted: dictionary order varies between processes and would make equal values look changed.
     static func update(_ reading: Reading, fetchedAt: Date) -> Document {
-        var set: Document = ["values": .document(values(reading.values))]
-        if !reading.tags.isEmpty { set["tags"] = .document(tags(reading.tags)) }
-        if let geo = reading.geo { set["geo"] = ["lon": .double(geo.lon), "lat": .double(geo.lat)] }
         let insertOnly: Document = [
             "feed": .string(reading.feed), "key": .string(reading.key), "at": ISOText.bson(reading.at),
             "fetchedAt": ISOText.bson(fetchedAt),
         ]
-        return ["$set": .document(set), "$setOnInsert": .document(insertOnly)]
+        return ["$set": .document(revisable(reading)), "$setOnInsert": .document(insertOnly)]
+    }
+
+    /// The whole document of a new reading, in the field order of DESIGN.md §4.
+    static func insert(_ reading: Reading, fetchedAt: Date) -> Document {
+        var document: Document = ["_id": .objectId(ObjectId()), "feed": .string(reading.feed), "key": .string(reading.key),
+                                  "at": ISOText.bson(reading.at), "fetchedAt": ISOText.bson(fetchedAt)]
+        for (name, value) in revisable(reading) { document.append(name, value) }
+        return document
+    }
+
+    /// The fields a later payload may revise: values, tags (when any) and geo (when known).
+    static func revisable(_ reading: Reading) -> Document {
+        var set: Document = ["values": .document(values(reading.values))]
+        if !reading.tags.isEmpty { set["tags"] = .document(tags(reading.tags)) }
+        if let geo = reading.geo { set["geo"] = ["lon": .double(geo.lon), "lat": .double(geo.lat)] }
+        return set
     }
 
     static func values(_ values: [String: Double]) -> Document {

@@ -34,19 +34,44 @@ public struct ReadingStore: Sendable {
         try rollups.createIndex(["feed": 1, "key": 1, "hour": 1], name: "feed_1_key_1_hour_1", unique: true)
     }
 
-    /// Upserts readings in unordered bulk writes. Duplicate-key errors (two writers inserting the same new
-    /// reading at once) are retried once, when the other writer's document is there to match.
-    public func upsert(_ batch: [Reading], fetchedAt: Date) throws -> UpsertCounts {
+    /// Stores readings idempotently, in unordered bulk writes, as upserts on `{feed, key, at}` that `$set` only
+    /// values/tags/geo (an identical reading is matched, not modified, and raises no change event).
+    /// `expectingNew`: most of the readings are probably not stored yet (a fetch whose seen cache kept back what
+    /// the last run stored, a backfill), so each batch is first sent as plain inserts, which cost the server far
+    /// less than upserts, and only the readings the unique index refuses as duplicates are upserted.
+    /// The counts are the same either way.
+    public func upsert(_ batch: [Reading], fetchedAt: Date, expectingNew: Bool = false) throws -> UpsertCounts {
         var counts = UpsertCounts()
         var start = 0
         while start < batch.count {
             let slice = Array(batch[start..<min(batch.count, start + Self.batchSize)])
-            counts.add(try upsertSlice(slice, fetchedAt: fetchedAt, retryDuplicates: true))
+            counts.add(expectingNew ? try insertOrUpsert(slice, fetchedAt: fetchedAt)
+                                    : try upsertSlice(slice, fetchedAt: fetchedAt, retryDuplicates: true))
             start += Self.batchSize
         }
         return counts
     }
 
+    private func insertOrUpsert(_ slice: [Reading], fetchedAt: Date) throws -> UpsertCounts {
+        let result = try readings.bulkWrite(slice.map { .insertOne(ReadingDocument.insert($0, fetchedAt: fetchedAt)) }, ordered: false)
+        var counts = UpsertCounts()
+        counts.inserted = result.insertedCount
+        var existing: [Reading] = []
+        for error in result.writeErrors where slice.indices.contains(error.index) {
+            if error.isDuplicateKey {
+                existing.append(slice[error.index])
+            } else {
+                counts.failed.append((slice[error.index].key, "\(error.message) (code \(error.code))"))
+            }
+        }
+        if !existing.isEmpty {
+            counts.add(try upsertSlice(existing, fetchedAt: fetchedAt, retryDuplicates: true))
+        }
+        return counts
+    }
+
+    /// Upserts; a duplicate-key error (another writer inserted the same reading in between) is retried once,
+    /// when that writer's document is there to match.
     private func upsertSlice(_ slice: [Reading], fetchedAt: Date, retryDuplicates: Bool) throws -> UpsertCounts {
         let models = slice.map { reading in
             WriteModel.updateOne(filter: ReadingDocument.filter(reading),

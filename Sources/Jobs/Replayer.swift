@@ -52,7 +52,8 @@ public struct Replayer: Sendable {
                 record.bytes = payloads.values.reduce(0) { $0 + $1.count }
                 let readings = try ingestor.normalise(feed, payloads: payloads, record: &record)
                 let fetchedAt = RawArchive.date(ofRawFile: file) ?? record.startedAt
-                try ingestor.store(readings, into: database, fetchedAt: fetchedAt, record: &record)
+                // Backfill and recovery mostly bring readings the database has not seen.
+                try ingestor.store(readings, into: database, fetchedAt: fetchedAt, expectingNew: true, record: &record)
                 record.ok = true
             } catch {
                 record.error = error.message

@@ -1,4 +1,5 @@
 import BSON
+import Feeds
 import Foundation
 import Mongo
 
@@ -73,42 +74,36 @@ public struct RollupRunner: Sendable {
         return outcome
     }
 
-    /// The rollups of `[from, to)`: one pipeline for the per-field statistics (values unwound with
-    /// $objectToArray, so every value a feed carries is summarised), one for the reading counts.
+    /// The rollups of `[from, to)`: per feed, one pipeline groups by key and `$dateTrunc` hour and
+    /// accumulates min/max/avg of every value the feed declares (a value absent from an hour is left out).
     func compute(_ readings: Collection, from: Date, to: Date) throws -> [HourlyRollup] {
-        let match: Document = ["$match": ["at": ["$gte": ISOText.bson(from), "$lt": ISOText.bson(to)]]]
-        let hour: BSONValue = ["$dateTrunc": ["date": "$at", "unit": "hour"]]
-        let statistics = try readings.aggregate([
-            match,
-            ["$project": ["feed": 1, "key": 1, "hour": hour, "value": ["$objectToArray": "$values"]]],
-            ["$unwind": "$value"],
-            ["$group": ["_id": ["feed": "$feed", "key": "$key", "hour": "$hour", "field": "$value.k"],
-                        "min": ["$min": "$value.v"], "max": ["$max": "$value.v"], "avg": ["$avg": "$value.v"]]],
-        ]).toArray()
-        let counts = try readings.aggregate([
-            match,
-            ["$group": ["_id": ["feed": "$feed", "key": "$key", "hour": hour], "count": ["$sum": 1]]],
-        ]).toArray()
-
-        struct Identity: Hashable { let feed: String, key: String, hour: Int64 }
-        func identity(_ document: Document) -> Identity? {
-            guard let id = document["_id"]?.documentValue, let feed = id["feed"]?.stringValue,
-                  let key = id["key"]?.stringValue, let hour = id["hour"]?.datetimeValue else { return nil }
-            return Identity(feed: feed, key: key, hour: hour)
+        var rollups: [HourlyRollup] = []
+        for feed in FeedRegistry.all {
+            var group: Document = ["_id": ["key": "$key", "hour": ["$dateTrunc": ["date": "$at", "unit": "hour"]]],
+                                   "count": ["$sum": 1]]
+            for field in feed.fields.map(\.name) {
+                for statistic in ["min", "max", "avg"] {
+                    group["\(statistic)__\(field)"] = .document(["$\(statistic)": .string("$values.\(field)")])
+                }
+            }
+            let results = try readings.aggregate([
+                ["$match": ["feed": .string(feed.id), "at": ["$gte": ISOText.bson(from), "$lt": ISOText.bson(to)]]],
+                ["$group": .document(group)],
+            ]).toArray()
+            for document in results {
+                guard let id = document["_id"]?.documentValue, let key = id["key"]?.stringValue,
+                      let hour = id["hour"]?.datetimeValue, let count = document["count"]?.int64Value else { continue }
+                var stats: [String: HourlyRollup.FieldStats] = [:]
+                for field in feed.fields.map(\.name) {
+                    guard let min = document["min__\(field)"]?.doubleValue, let max = document["max__\(field)"]?.doubleValue,
+                          let avg = document["avg__\(field)"]?.doubleValue else { continue }
+                    stats[field] = HourlyRollup.FieldStats(min: min, max: max, avg: avg)
+                }
+                rollups.append(HourlyRollup(feed: feed.id, key: key, hour: ISOText.date(milliseconds: hour),
+                                            count: Int(count), stats: stats))
+            }
         }
-        var rollups: [Identity: HourlyRollup] = [:]
-        for document in counts {
-            guard let identity = identity(document), let count = document["count"]?.int64Value else { continue }
-            rollups[identity] = HourlyRollup(feed: identity.feed, key: identity.key,
-                                             hour: ISOText.date(milliseconds: identity.hour), count: Int(count), stats: [:])
-        }
-        for document in statistics {
-            guard let identity = identity(document), let field = document["_id"]?.documentValue?["field"]?.stringValue,
-                  let min = document["min"]?.doubleValue, let max = document["max"]?.doubleValue,
-                  let avg = document["avg"]?.doubleValue else { continue }
-            rollups[identity]?.stats[field] = HourlyRollup.FieldStats(min: min, max: max, avg: avg)
-        }
-        return rollups.values.sorted { ($0.feed, $0.key, $0.hour) < ($1.feed, $1.key, $1.hour) }
+        return rollups.sorted { ($0.feed, $0.key, $0.hour) < ($1.feed, $1.key, $1.hour) }
     }
 
     static func hourStart(_ date: Date) -> Date {

@@ -29,6 +29,20 @@ public final class Scheduler: @unchecked Sendable {
         self.now = now
     }
 
+    /// The environment `vigie up` gives its jobs: its own, plus VIGIE_BIN (this executable, so run-job.sh runs
+    /// the same build), MONGODB_URI (the embedded store it started, when it did) and VIGIE_DEMO=1 in demo mode
+    /// (fetch jobs then replay recorded payloads instead of calling the APIs).
+    public static func jobEnvironment(base: [String: String] = ProcessInfo.processInfo.environment,
+                                      mongoURI: String? = nil, demo: Bool = false) -> [String: String] {
+        var environment = base
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            environment["VIGIE_BIN"] = executable
+        }
+        if let mongoURI { environment["MONGODB_URI"] = mongoURI }
+        if demo { environment["VIGIE_DEMO"] = "1" } else { environment["VIGIE_DEMO"] = nil }
+        return environment
+    }
+
     /// Starts the timer thread; jobs begin at the next minute boundary.
     public func start() {
         condition.lock()

@@ -15,6 +15,7 @@ struct Benchmark {
 nonisolated(unsafe) let benchmarks: [Benchmark] = [
     Benchmark(name: "fanout", summary: "WebSocket broadcast to N viewers vs a node-ws peer", run: FanoutBenchmark.run),
     Benchmark(name: "store", summary: "embedded store operations", run: { try StoreBenchmark.run(arguments: $0); return 0 }),
+    Benchmark(name: "ingest", summary: "fetch job ingestion", run: { try IngestBenchmark.run(arguments: $0); return 0 }),
     Benchmark(name: "latency", summary: "insert -> change stream -> dashboard -> viewer, 1/100/1000 viewers",
               run: { try LatencyBenchmark.run(arguments: $0); return 0 }),
 ]

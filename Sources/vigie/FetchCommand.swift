@@ -34,7 +34,9 @@ enum FetchCommand: Command {
         let settings = try JobCommandSupport.settings()
         let outcome = FetchRunner(settings: settings).run(feed: words[0], origin: origin, demo: demo)
         if let failure = outcome.failure {
-            throw CLIError(JobCommandSupport.exitCode(failure), "vigie fetch \(words[0]): \(failure.message)")
+            let prefix = "feed \(words[0]): "
+            let message = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
+            throw CLIError(JobCommandSupport.exitCode(failure), "vigie fetch \(words[0]): \(message)")
         }
         return .ok
     }

@@ -9,10 +9,13 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     WsEchoCommand.self,
     ServeCommand.self,
     UpCommand.self,
+    StoreCommand.self,
     FetchCommand.self,
     ReplayCommand.self,
     CronCommand.self,
-    StoreCommand.self,
+    RollupCommand.self,
+    ReportCommand.self,
+    FeedsCommand.self,
 ]
 
 func printTopLevelHelp() {
