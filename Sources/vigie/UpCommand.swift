@@ -54,14 +54,9 @@ enum UpCommand: Command {
             throw error
         }
 
-        var environment = ProcessInfo.processInfo.environment
-        environment["MONGODB_URI"] = uri
+        var environment = Scheduler.jobEnvironment(mongoURI: uri, demo: demo)
         environment["VIGIE_HOME"] = home
         environment["VIGIE_DB"] = Environment.database
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            environment["VIGIE_BIN"] = executable
-        }
-        if demo { environment["VIGIE_DEMO"] = "1" }
         let scheduler: Scheduler
         do {
             scheduler = try Scheduler(crontabPath: project + "/cron/vigie.crontab", projectDirectory: project,
