@@ -67,8 +67,9 @@ public final class DashboardMetrics: @unchecked Sendable {
     /// Messages sent to viewers so far (broadcast deliveries plus direct messages).
     public var messagesSentTotal: UInt64 { lock.withLock { messagesSent } }
 
-    /// The Prometheus text exposition; `viewers`, `databaseUp` and `historyEntries` are sampled by the caller.
-    public func render(viewers: Int, databaseUp: Bool, historyEntries: Int, latestOffset: UInt64) -> String {
+    /// The Prometheus text exposition; the gauges and the WebSocket counters are sampled by the caller.
+    public func render(viewers: Int, databaseUp: Bool, historyEntries: Int, latestOffset: UInt64,
+                       connections: Int = 0, drops: Int = 0) -> String {
         lock.lock()
         defer { lock.unlock() }
         var text = ""
@@ -77,6 +78,9 @@ public final class DashboardMetrics: @unchecked Sendable {
             for sample in samples { text += "\(name)\(sample.labels) \(sample.value)\n" }
         }
         metric("vigie_viewers", "gauge", "WebSocket viewers currently subscribed.", [("", "\(viewers)")])
+        metric("vigie_websocket_connections", "gauge", "WebSocket connections open (subscribed or not).", [("", "\(connections)")])
+        metric("vigie_viewer_drops_total", "counter", "Viewers closed with 1013 because their send queue overflowed.",
+               [("", "\(drops)")])
         metric("vigie_messages_sent_total", "counter", "Messages queued to viewers (broadcast deliveries, replays, hellos, statuses).",
                [("", "\(messagesSent)")])
         metric("vigie_bytes_sent_total", "counter", "WebSocket frame bytes queued to viewers.", [("", "\(bytesSent)")])

@@ -93,7 +93,8 @@ public final class DashboardServer: @unchecked Sendable {
             guard access.allows(request) else { return AccessToken.refusal }
             let sample = fanout.snapshot
             let text = metrics.render(viewers: sample.viewers, databaseUp: fanout.isDatabaseUp,
-                                      historyEntries: sample.historyEntries, latestOffset: sample.latestOffset)
+                                      historyEntries: sample.historyEntries, latestOffset: sample.latestOffset,
+                                      connections: endpoint.openConnections, drops: endpoint.overflowCloses)
             return .text(200, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         http.route("GET", "/api/*") { [access] request in

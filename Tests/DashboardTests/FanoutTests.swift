@@ -8,8 +8,9 @@ import Testing
 @Suite(.serialized)
 struct FanoutTests {
     /// A server whose database is unreachable (its watcher keeps retrying; viewers are told "down").
-    static func startServer(historyEntries: Int = 10_000, token: String? = nil) throws -> DashboardServer {
+    static func startServer(historyEntries: Int = 10_000, token: String? = nil, maxQueuedBytes: Int = 4 << 20) throws -> DashboardServer {
         var configuration = DashboardConfiguration(mongoURI: "mongodb://127.0.0.1:9/?replicaSet=rs0")
+        configuration.maxQueuedBytesPerViewer = maxQueuedBytes
         configuration.port = 0
         configuration.historyEntries = historyEntries
         configuration.token = token
@@ -154,6 +155,33 @@ struct FanoutTests {
         }
         #expect(reconnections >= 5)
         #expect(seen == Array(1...total), "got \(seen.count) offsets, first gap near \(zip(seen, 1...).first { $0 != $1 }.map { "\($0)" } ?? "-")")
+    }
+
+    @Test func aViewerThatStopsReadingIsDroppedWith1013AndCounted() throws {
+        let server = try Self.startServer(maxQueuedBytes: 256 * 1024)
+        defer { server.stop() }
+        let (stuck, _) = try Self.subscribe(server)
+        let (reader, _) = try Self.subscribe(server)
+        let filler = String(repeating: "x", count: 100_000)
+        var readerOffsets = [Int]()
+        for number in 1...200 {
+            server.fanout.publish(.reading(ReadingChange(feed: "usgs", operation: .insert,
+                                                         document: ["_id": .int64(Int64(number)), "feed": "usgs", "pad": .string(filler)])))
+            // The reading viewer keeps up; the stuck one never reads, so its queue grows past the bound.
+            while let message = reader.next(timeout: 0.001), let offset = message["offset"] as? Int { readerOffsets.append(offset) }
+        }
+        while readerOffsets.count < 200, let message = reader.next(timeout: 5) {
+            if let offset = message["offset"] as? Int { readerOffsets.append(offset) }
+        }
+        #expect(readerOffsets == Array(1...200), "the slow viewer never holds back the others")
+        let closed = waitUntil(20) {
+            stuck.pump()
+            return stuck.closeCode != nil || stuck.closed
+        }
+        #expect(closed)
+        #expect(stuck.closeCode == 1013)
+        let metrics = try TestHTTP.get(port: server.port, "/metrics").text
+        #expect(metrics.contains("vigie_viewer_drops_total 1\n"), "\(metrics.split(separator: "\n").filter { $0.contains("drops") })")
     }
 
     @Test func tokenGuardsTheWebSocket() throws {
