@@ -95,6 +95,8 @@ public final class ChangeWatcher: @unchecked Sendable {
     private func run() {
         var token: Document?
         var tokenLoaded = false
+        // After an invalidate (the database was dropped), the stream can only start *after* that event.
+        var afterInvalidate = false
         var backoff = configuration.initialBackoff
         var failures = 0
         while isRunning {
@@ -107,7 +109,8 @@ public final class ChangeWatcher: @unchecked Sendable {
                 let stream: ChangeStream
                 do {
                     stream = try database.watch(pipeline: Self.pipeline, options: ChangeStreamOptions(
-                        fullDocument: "updateLookup", resumeAfter: token, maxAwaitTimeMS: configuration.maxAwaitMilliseconds))
+                        fullDocument: "updateLookup", resumeAfter: afterInvalidate ? nil : token,
+                        startAfter: afterInvalidate ? token : nil, maxAwaitTimeMS: configuration.maxAwaitMilliseconds))
                 } catch let error as MongoError where token != nil && error.kind == .server
                     && Self.unusableTokenCodes.contains(error.code) {
                     // The server refuses the saved resume point itself: it is as good as lost.
@@ -122,8 +125,14 @@ public final class ChangeWatcher: @unchecked Sendable {
                     token = start
                     try tokens.save(start, nowMilliseconds: Self.nowMilliseconds())
                 }
-                try follow(stream, token: &token)
+                afterInvalidate = false
+                afterInvalidate = try follow(stream, token: &token)
                 if let token { try tokens.save(token, nowMilliseconds: Self.nowMilliseconds()) }
+                if afterInvalidate {
+                    // The database was dropped: what viewers hold is gone, so they reload.
+                    writeLog("event=watch_invalidated reopen=startAfter")
+                    fanout.resetAll()
+                }
             } catch let error as MongoError where error.kind == .historyLost {
                 writeLog("event=watch_history_lost code=\(error.code) error=\"\(error.message)\"")
                 fanout.metrics.recordHistoryLost()
@@ -141,10 +150,11 @@ public final class ChangeWatcher: @unchecked Sendable {
         writeLog("event=watch_stop")
     }
 
-    /// Reads events until `stop()` or a failure, publishing each and saving the token as it goes.
+    /// Reads events until `stop()`, a failure (thrown) or an invalidate event (returns true: the stream
+    /// is over and must be reopened after that event), publishing each and saving the token as it goes.
     /// A token that moved without events (post-batch tokens: other collections' writes, including the
     /// token saves themselves) is saved only now and then, so an idle server does not write forever.
-    private func follow(_ stream: ChangeStream, token: inout Document?) throws {
+    private func follow(_ stream: ChangeStream, token: inout Document?) throws -> Bool {
         var unsavedEvents = 0
         var idleMoved = false
         var lastSave = Monotonic.nanoseconds()
@@ -152,6 +162,10 @@ public final class ChangeWatcher: @unchecked Sendable {
         let idleInterval = Monotonic.duration(configuration.idleSaveSeconds)
         while isRunning {
             let event = try stream.next()
+            if let event, event["operationType"]?.stringValue == "invalidate" {
+                token = event["_id"]?.documentValue ?? token
+                return true
+            }
             if let event {
                 let now = Self.nowMilliseconds()
                 let lag = DatabaseChange.eventTime(event).map { Double(max(0, now - $0)) / 1000 }
@@ -176,6 +190,7 @@ public final class ChangeWatcher: @unchecked Sendable {
                 lastSave = Monotonic.nanoseconds()
             }
         }
+        return false
     }
 
     static func nowMilliseconds() -> Int64 {

@@ -229,6 +229,22 @@ struct EndToEndTests {
         #expect(second.fanout.epoch != first.fanout.epoch)
     }
 
+    @Test func droppingTheDatabaseResetsViewersAndTheLiveStreamGoesOn() throws {
+        let store = try InProcessStore()
+        defer { store.stop() }
+        let server = try startDashboard(uri: store.uri)
+        defer { server.stop() }
+        let (viewer, _) = try Self.subscribe(port: server.port)
+        let database = try MongoClient(uri: store.uri).database("vigie")
+        try database.collection("readings").insertOne(readingDocument(key: "before"))
+        #expect((viewer.next(type: "reading")?["doc"] as? [String: Any])?["key"] as? String == "before")
+        try database.drop()
+        #expect(viewer.next(type: "reset") != nil, "viewers reload when the database is dropped")
+        try database.collection("readings").insertOne(readingDocument(key: "after"))
+        let next = try #require(viewer.next(type: "reading", timeout: 15), "the stream ended with the database")
+        #expect((next["doc"] as? [String: Any])?["key"] as? String == "after")
+    }
+
     @Test func lostHistoryStartsAfreshAndTellsViewersToReset() throws {
         let store = try InProcessStore(oplogLimits: OplogLimits(maxEntries: 10, maxAgeSeconds: nil))
         defer { store.stop() }
