@@ -39,13 +39,16 @@ let package = Package(
                           dependencies: ["Mongo", "EmbeddedMongo", "Net", "WebSocket", "Feeds", "Jobs", "Dashboard"],
                           exclude: ["fanout-peer.js"]),
 
+        // Helpers shared by several test targets (sockets), not shipped in any product.
+        .target(name: "TestSupport", dependencies: ["Net"], path: "Tests/TestSupport"),
+
         // One test target per module.
         .testTarget(name: "BSONTests", dependencies: ["BSON"]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "EmbeddedMongo"]),
         .testTarget(name: "EmbeddedMongoTests", dependencies: ["EmbeddedMongo", "Mongo"]),
-        .testTarget(name: "NetTests", dependencies: ["Net"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net"]),
-        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP", "Net"]),
+        .testTarget(name: "NetTests", dependencies: ["TestSupport", "Net"]),
+        .testTarget(name: "HTTPTests", dependencies: ["TestSupport", "HTTP", "Net"]),
+        .testTarget(name: "WebSocketTests", dependencies: ["TestSupport", "WebSocket", "HTTP", "Net"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Feeds", "Mongo", "EmbeddedMongo"]),
         .testTarget(name: "DashboardTests",

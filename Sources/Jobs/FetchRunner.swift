@@ -79,7 +79,7 @@ public struct FetchRunner: Sendable {
         }
         let primary = feed.primaryDocument.name
         let cache = DocumentCache(home: settings.home, feed: feed.id)
-        let state = ConditionalRequestState(home: settings.home, feed: feed.id)
+        let state = ConditionalRequestState(home: settings.home, feed: feed.id, settings: settings)
         var validators = state.load()
         var payloads: [String: Data] = [:]
         var downloaded: [String: Data] = [:]

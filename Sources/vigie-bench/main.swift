@@ -13,9 +13,11 @@ struct Benchmark {
 }
 
 nonisolated(unsafe) let benchmarks: [Benchmark] = [
+    Benchmark(name: "store", summary: "embedded store: bulk insert, indexed range query, change-event latency",
+              run: { try StoreBenchmark.run(arguments: $0); return 0 }),
+    Benchmark(name: "ingest", summary: "normalise + upsert a Vélib' and a USGS payload; peak RSS of vigie fetch",
+              run: { try IngestBenchmark.run(arguments: $0); return 0 }),
     Benchmark(name: "fanout", summary: "WebSocket broadcast to N viewers vs a node-ws peer", run: FanoutBenchmark.run),
-    Benchmark(name: "store", summary: "embedded store operations", run: { try StoreBenchmark.run(arguments: $0); return 0 }),
-    Benchmark(name: "ingest", summary: "fetch job ingestion", run: { try IngestBenchmark.run(arguments: $0); return 0 }),
     Benchmark(name: "latency", summary: "insert -> change stream -> dashboard -> viewer, 1/100/1000 viewers",
               run: { try LatencyBenchmark.run(arguments: $0); return 0 }),
 ]

@@ -6,9 +6,6 @@ import Glibc
 nonisolated(unsafe) let commands: [any Command.Type] = [
     VersionCommand.self,
     DoctorCommand.self,
-    WsEchoCommand.self,
-    ServeCommand.self,
-    UpCommand.self,
     StoreCommand.self,
     FetchCommand.self,
     ReplayCommand.self,
@@ -16,6 +13,9 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     RollupCommand.self,
     ReportCommand.self,
     FeedsCommand.self,
+    WsEchoCommand.self,
+    ServeCommand.self,
+    UpCommand.self,
 ]
 
 func printTopLevelHelp() {

@@ -173,6 +173,15 @@ import Testing
         #expect(conditional.headers["if-none-match"] == "\"v1\"")
         #expect(conditional.headers["if-modified-since"] == "Sat, 01 Oct 2022 02:10:19 GMT")
         #expect(try harness.fetches("usgs").last?["httpStatus"]?.int64Value == 304)
+
+        // Another database has never received this payload: the request is not conditional there.
+        var other = harness.settings
+        other.databaseName += "_other"
+        defer { TestStore.cleanUp(JobSettings(mongoURI: other.mongoURI, databaseName: other.databaseName, home: other.home + "_none")) }
+        harness.server.script(APIPath.usgs, [.json(payload)])
+        let elsewhere = harness.runner(settings: other).run(feed: "usgs", origin: harness.server.origin)
+        #expect(elsewhere.record.inserted == 5)
+        #expect(harness.server.received.last?.headers["if-none-match"] == nil)
     }
 
     @Test func readingsAlreadyStoredAreNotResentUntilTheHourlyReconcile() throws {

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Testing
 @testable import Net
+import TestSupport
 
 /// Starts a group of loops and stops them at the end of the test body.
 func withGroup<T>(loops: Int = 2, _ body: (EventLoopGroup) throws -> T) throws -> T {
@@ -13,27 +14,6 @@ func withGroup<T>(loops: Int = 2, _ body: (EventLoopGroup) throws -> T) throws -
     return try body(group)
 }
 
-/// A value set from a loop thread and awaited from the test thread.
-final class Box<T>: @unchecked Sendable {
-    // @unchecked Sendable: `value` is guarded by `condition`.
-    private let condition = NSCondition()
-    private var value: T?
-
-    func set(_ newValue: T) {
-        condition.lock()
-        value = newValue
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func wait(seconds: Double = 5) -> T? {
-        let deadline = Date().addingTimeInterval(seconds)
-        condition.lock()
-        defer { condition.unlock() }
-        while value == nil && condition.wait(until: deadline) {}
-        return value
-    }
-}
 
 @Suite struct EventLoopTests {
     @Test func executeFromAnotherThreadRunsOnTheLoopThread() throws {

@@ -1,3 +1,4 @@
+import TestSupport
 import HTTP
 import Net
 import Testing

@@ -1,12 +1,14 @@
 import Foundation
 
-/// A value set from a loop thread and awaited from the test thread.
-final class Box<T>: @unchecked Sendable {
+/// A value set from a loop thread and awaited from the test thread (shared by the Net and WebSocket tests).
+public final class Box<T>: @unchecked Sendable {
     // @unchecked Sendable: `value` is guarded by `condition`.
     private let condition = NSCondition()
     private var value: T?
 
-    func set(_ newValue: T) {
+    public init() {}
+
+    public func set(_ newValue: T) {
         condition.lock()
         value = newValue
         condition.broadcast()
@@ -14,14 +16,14 @@ final class Box<T>: @unchecked Sendable {
     }
 
     /// Applies `change` to the current value (nil if unset) under the lock.
-    func update(_ change: (T?) -> T) {
+    public func update(_ change: (T?) -> T) {
         condition.lock()
         value = change(value)
         condition.broadcast()
         condition.unlock()
     }
 
-    func wait(seconds: Double = 5, until done: (T) -> Bool = { _ in true }) -> T? {
+    public func wait(seconds: Double = 5, until done: (T) -> Bool = { _ in true }) -> T? {
         let deadline = Date().addingTimeInterval(seconds)
         condition.lock()
         defer { condition.unlock() }

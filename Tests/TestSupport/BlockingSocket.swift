@@ -3,11 +3,11 @@ import Glibc
 #endif
 import Net
 
-/// A blocking test client socket with a receive timeout, so a broken server fails a test instead of hanging it.
-final class BlockingSocket {
-    let fd: Int32
+/// A blocking test client socket (shared by the Net, HTTP and WebSocket tests) with a receive timeout, so a broken server fails a test instead of hanging it.
+public final class BlockingSocket {
+    public let fd: Int32
 
-    init(port: Int, timeout: Double = 5, receiveBuffer: Int32? = nil) throws {
+    public init(port: Int, timeout: Double = 5, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         if let receiveBuffer {
             var size = receiveBuffer
@@ -21,14 +21,14 @@ final class BlockingSocket {
         setTimeout(timeout)
     }
 
-    func setTimeout(_ seconds: Double) {
+    public func setTimeout(_ seconds: Double) {
         var value = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { Glibc.close(fd) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -37,10 +37,10 @@ final class BlockingSocket {
         }
     }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     /// Up to `count` bytes; empty at end of stream; throws on timeout or error.
-    func receive(max count: Int = 65536) throws -> [UInt8] {
+    public func receive(max count: Int = 65536) throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)
         let received = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, count, 0) }
         guard received >= 0 else { throw SystemError("recv") }
@@ -48,7 +48,7 @@ final class BlockingSocket {
     }
 
     /// Exactly `count` bytes.
-    func receive(exactly count: Int) throws -> [UInt8] {
+    public func receive(exactly count: Int) throws -> [UInt8] {
         var result: [UInt8] = []
         while result.count < count {
             let chunk = try receive(max: count - result.count)
@@ -59,7 +59,7 @@ final class BlockingSocket {
     }
 
     /// Reads and discards until the peer closes; false if it did not within the timeout.
-    func waitForClose() -> Bool {
+    public func waitForClose() -> Bool {
         while true {
             guard let chunk = try? receive() else { return false }
             if chunk.isEmpty { return true }
