@@ -35,9 +35,7 @@ final class BenchViewer {
             guard Date() < deadline else { throw BenchError("no WebSocket handshake answer") }
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             _ = poll(&entry, 1, 200)
-            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
-            defer { scratch.deallocate() }
-            guard readAvailable(scratch: scratch) else { throw BenchError("connection closed during the handshake") }
+            guard readHandshake() else { throw BenchError("connection closed during the handshake") }
         }
         let end = buffer.firstRange(of: [13, 10, 13, 10])!
         guard buffer.starts(with: Array("HTTP/1.1 101".utf8)) else { throw BenchError("WebSocket handshake refused") }
@@ -45,6 +43,17 @@ final class BenchViewer {
     }
 
     deinit { if !isClosed { Glibc.close(fd) } }
+
+    /// Reads the bytes of the handshake answer (and anything after it) into `buffer`.
+    private func readHandshake() -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        if count > 0 {
+            buffer.append(contentsOf: chunk[0..<count])
+            return true
+        }
+        return count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+    }
 
     /// Sends one masked text frame.
     func send(_ text: String) throws {
@@ -72,12 +81,21 @@ final class BenchViewer {
     }
 
     /// Reads what is there without blocking, through `scratch` (a buffer of the reading thread, shared by
-    /// the viewers it reads); false once the server closed.
-    func readAvailable(scratch: UnsafeMutableRawBufferPointer) -> Bool {
+    /// the viewers it reads), and hands each complete text message to `body` without copying it when it
+    /// arrived whole; answers pings. Returns false once the server closed.
+    func receive(scratch: UnsafeMutableRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
         while true {
             let count = recv(fd, scratch.baseAddress, scratch.count, Int32(MSG_DONTWAIT))
             if count > 0 {
-                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+                let received = UnsafeRawBufferPointer(rebasing: scratch[0..<count])
+                if buffer.isEmpty {
+                    let used = parseFrames(received, body)
+                    if used < count { buffer.append(contentsOf: received[used...]) }
+                } else {
+                    buffer.append(contentsOf: received)
+                    let used = buffer.withUnsafeBytes { parseFrames($0, body) }
+                    if used == buffer.count { buffer.removeAll(keepingCapacity: true) } else { buffer.removeSubrange(0..<used) }
+                }
                 if count < scratch.count { return true }
             } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
                 return true
@@ -88,31 +106,29 @@ final class BenchViewer {
         }
     }
 
-    /// Complete text messages received since the last call (pings are answered).
-    func takeMessages() -> [[UInt8]] {
-        var messages = [[UInt8]]()
+    /// Decodes the complete frames at the start of `bytes`; returns how many bytes they took.
+    private func parseFrames(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) -> Int {
         var start = 0
-        while buffer.count - start >= 2 {
-            let opcode = buffer[start] & 0x0F
-            var length = Int(buffer[start + 1] & 0x7F)
+        while bytes.count - start >= 2 {
+            let opcode = bytes[start] & 0x0F
+            var length = Int(bytes[start + 1] & 0x7F)
             var header = 2
             if length == 126 {
-                guard buffer.count - start >= 4 else { break }
-                length = Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+                guard bytes.count - start >= 4 else { break }
+                length = Int(bytes[start + 2]) << 8 | Int(bytes[start + 3])
                 header = 4
             } else if length == 127 {
-                guard buffer.count - start >= 10 else { break }
-                length = buffer[(start + 2)..<(start + 10)].reduce(0) { $0 << 8 | Int($1) }
+                guard bytes.count - start >= 10 else { break }
+                length = (0..<8).reduce(0) { $0 << 8 | Int(bytes[start + 2 + $1]) }
                 header = 10
             }
-            guard buffer.count - start >= header + length else { break }
-            let payload = Array(buffer[(start + header)..<(start + header + length)])
+            guard bytes.count - start >= header + length else { break }
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[(start + header)..<(start + header + length)])
             start += header + length
-            if opcode == 1 { messages.append(payload) }
-            if opcode == 9 { try? sendPong(payload) }
+            if opcode == 1 { body(payload) }
+            if opcode == 9 { try? sendPong(Array(payload)) }
         }
-        if start > 0 { buffer.removeSubrange(0..<start) }
-        return messages
+        return start
     }
 
     private func sendPong(_ payload: [UInt8]) throws {

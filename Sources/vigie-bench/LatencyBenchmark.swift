@@ -157,13 +157,12 @@ enum LatencyBenchmark {
         deinit { scratch.deallocate() }
 
         /// Waits up to 50 ms for data, then hands every complete message to `body`.
-        func poll(_ body: ([UInt8]) -> Void) {
+        func poll(_ body: (UnsafeRawBufferPointer) -> Void) {
             events.removeAll(keepingCapacity: true)
             guard (try? poller.wait(timeoutMilliseconds: 50, into: &events)) != nil else { return }
             for event in events {
                 let viewer = viewers[Int(event.token)]
-                if !viewer.readAvailable(scratch: scratch) { poller.remove(fd: viewer.fd) }
-                for message in viewer.takeMessages() { body(message) }
+                if !viewer.receive(scratch: scratch, body) { poller.remove(fd: viewer.fd) }
             }
         }
 
@@ -197,7 +196,7 @@ enum LatencyBenchmark {
     }
 
     /// The N of `"key":"<prefix>N"` in a frame, without parsing the JSON.
-    static func sequenceNumber(in message: [UInt8], prefix: String) -> Int? {
+    static func sequenceNumber(in message: UnsafeRawBufferPointer, prefix: String) -> Int? {
         let marker = Array("\"key\":\"\(prefix)".utf8)
         guard let start = find(marker, in: message) else { return nil }
         var value = 0
@@ -209,25 +208,23 @@ enum LatencyBenchmark {
         return index > start + marker.count ? value : nil
     }
 
-    static func contains(_ message: [UInt8], _ text: String) -> Bool {
+    static func contains(_ message: UnsafeRawBufferPointer, _ text: String) -> Bool {
         find(Array(text.utf8), in: message) != nil
     }
 
     /// The position of `needle` in `haystack` (memchr + memcmp: the reader must stay cheap).
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        return haystack.withUnsafeBytes { hay in
-            needle.withUnsafeBytes { pin -> Int? in
-                var position = 0
-                let last = hay.count - pin.count
-                while position <= last {
-                    guard let hit = memchr(hay.baseAddress! + position, Int32(first), last - position + 1) else { return nil }
-                    let offset = hay.baseAddress!.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(hay.baseAddress! + offset, pin.baseAddress!, pin.count) == 0 { return offset }
-                    position = offset + 1
-                }
-                return nil
+    static func find(_ needle: [UInt8], in hay: UnsafeRawBufferPointer) -> Int? {
+        guard let first = needle.first, hay.count >= needle.count, let base = hay.baseAddress else { return nil }
+        return needle.withUnsafeBytes { pin -> Int? in
+            var position = 0
+            let last = hay.count - pin.count
+            while position <= last {
+                guard let hit = memchr(base + position, Int32(first), last - position + 1) else { return nil }
+                let offset = base.distance(to: UnsafeRawPointer(hit))
+                if memcmp(base + offset, pin.baseAddress!, pin.count) == 0 { return offset }
+                position = offset + 1
             }
+            return nil
         }
     }
 
