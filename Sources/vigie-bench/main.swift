@@ -18,6 +18,8 @@ nonisolated(unsafe) let benchmarks: [Benchmark] = [
     Benchmark(name: "ingest", summary: "normalise + upsert a Vélib' and a USGS payload; peak RSS of vigie fetch",
               run: { try IngestBenchmark.run(arguments: $0); return 0 }),
     Benchmark(name: "fanout", summary: "WebSocket broadcast to N viewers vs a node-ws peer", run: FanoutBenchmark.run),
+    Benchmark(name: "latency", summary: "insert -> change stream -> dashboard -> viewer, 1/100/1000 viewers",
+              run: { try LatencyBenchmark.run(arguments: $0); return 0 }),
 ]
 
 /// Helper processes the benchmarks start (not benchmarks themselves).

@@ -14,6 +14,8 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     ReportCommand.self,
     FeedsCommand.self,
     WsEchoCommand.self,
+    ServeCommand.self,
+    UpCommand.self,
 ]
 
 func printTopLevelHelp() {
