@@ -39,7 +39,7 @@ test-compat:
 	VIGIE_BIN=$(BIN)/vigie $(PYTHON) -m pytest -q Tests/compat
 
 test-browser:
-	@if [ -d Tests/browser ]; then VIGIE_BIN=$(BIN)/vigie $(PYTHON) -m pytest -q Tests/browser; fi
+	@if [ -d Tests/browser ]; then VIGIE_BROWSER_TARGET=real VIGIE_BIN=$(BIN)/vigie $(PYTHON) -m pytest -q Tests/browser; fi
 
 test-docs:
 	@if [ -x scripts/check-docs.sh ]; then scripts/check-docs.sh $(BIN)/vigie; fi

@@ -2,17 +2,20 @@
 import Glibc
 #endif
 
-/// Every subcommand, in the order `vigie --help` lists them.
+/// Every subcommand, in the order of DESIGN.md §3 (the order `vigie --help` lists them).
 nonisolated(unsafe) let commands: [any Command.Type] = [
-    VersionCommand.self,
-    DoctorCommand.self,
+    UpCommand.self,
+    ServeCommand.self,
     StoreCommand.self,
     FetchCommand.self,
     ReplayCommand.self,
-    CronCommand.self,
     RollupCommand.self,
     ReportCommand.self,
+    CronCommand.self,
     FeedsCommand.self,
+    DoctorCommand.self,
+    WsEchoCommand.self,
+    VersionCommand.self,
 ]
 
 func printTopLevelHelp() {

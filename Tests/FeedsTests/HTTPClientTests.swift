@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Feeds
 
@@ -52,7 +53,7 @@ final class SleepRecorder: @unchecked Sendable {
 
     @Test func serverErrorThenSuccessIsRetried() throws {
         let server = try ScriptedHTTPServer { _, earlier in
-            earlier == 0 ? .respond(status: 500, body: Data("boom".utf8)) : .respond(status: 200, body: Data("[1]".utf8))
+            earlier == 0 ? ScriptedResponse(status: 500, body: Data("boom".utf8)) : ScriptedResponse(status: 200, body: Data("[1]".utf8))
         }
         defer { server.stop() }
         let response = try client().get(server.origin + "/data.json")
@@ -64,7 +65,7 @@ final class SleepRecorder: @unchecked Sendable {
     }
 
     @Test func persistentServerErrorBacksOffExponentiallyThenFails() throws {
-        let server = try ScriptedHTTPServer { _, _ in .respond(status: 503, body: Data("<html>down for maintenance</html>".utf8)) }
+        let server = try ScriptedHTTPServer { _, _ in ScriptedResponse(status: 503, body: Data("<html>down for maintenance</html>".utf8)) }
         defer { server.stop() }
         let url = server.origin + "/v1/forecast?latitude=1"
         let error = expectFailure(.httpStatus(503), attempts: 4) { try client { $0.maxAttempts = 4 }.get(url) }
@@ -80,7 +81,7 @@ final class SleepRecorder: @unchecked Sendable {
     }
 
     @Test func notFoundIsNotRetried() throws {
-        let server = try ScriptedHTTPServer { _, _ in .respond(status: 404, body: Data("no such feed".utf8)) }
+        let server = try ScriptedHTTPServer { _, _ in ScriptedResponse(status: 404, body: Data("no such feed".utf8)) }
         defer { server.stop() }
         let url = server.origin + "/missing.json"
         let error = expectFailure(.httpStatus(404), attempts: 1) { try client().get(url) }
@@ -91,7 +92,7 @@ final class SleepRecorder: @unchecked Sendable {
 
     @Test func tooManyRequestsHonoursRetryAfter() throws {
         let server = try ScriptedHTTPServer { _, earlier in
-            earlier == 0 ? .respond(status: 429, headers: ["Retry-After": "7"]) : .respond(status: 200, body: Data("{}".utf8))
+            earlier == 0 ? ScriptedResponse(status: 429, headers: [("Retry-After", "7")]) : ScriptedResponse(status: 200, body: Data("{}".utf8))
         }
         defer { server.stop() }
         let response = try client().get(server.origin + "/limited")
@@ -100,7 +101,7 @@ final class SleepRecorder: @unchecked Sendable {
     }
 
     @Test func retryAfterBeyondTheCapFailsAtOnce() throws {
-        let server = try ScriptedHTTPServer { _, _ in .respond(status: 429, headers: ["Retry-After": "3600"]) }
+        let server = try ScriptedHTTPServer { _, _ in ScriptedResponse(status: 429, headers: [("Retry-After", "3600")]) }
         defer { server.stop() }
         let error = expectFailure(.httpStatus(429), attempts: 1) { try client { $0.maxRetryAfter = 60 }.get(server.origin + "/limited") }
         #expect(sleeper.delays.isEmpty)
@@ -126,7 +127,7 @@ final class SleepRecorder: @unchecked Sendable {
     }
 
     @Test func refusedConnectionIsANetworkError() throws {
-        let server = try ScriptedHTTPServer { _, _ in .respond(status: 200) }
+        let server = try ScriptedHTTPServer { _, _ in ScriptedResponse(status: 200) }
         let origin = server.origin
         server.stop()  // the port is now closed
         let error = expectFailure(.network, attempts: 3) { try client().get(origin + "/x") }
@@ -135,7 +136,7 @@ final class SleepRecorder: @unchecked Sendable {
     }
 
     @Test func announcedOversizeBodyIsRefused() throws {
-        let server = try ScriptedHTTPServer { _, _ in .respond(status: 200, body: Data(repeating: 0x20, count: 50_000)) }
+        let server = try ScriptedHTTPServer { _, _ in ScriptedResponse(status: 200, body: Data(repeating: 0x20, count: 50_000)) }
         defer { server.stop() }
         let error = expectFailure(.tooLarge(limit: 10_000), attempts: 1) { try client { $0.maxResponseBytes = 10_000 }.get(server.origin + "/big") }
         #expect(error?.description.contains("response larger than 10000 bytes, aborted") == true)
@@ -144,7 +145,7 @@ final class SleepRecorder: @unchecked Sendable {
 
     @Test func unannouncedOversizeBodyIsAbortedWhileStreaming() throws {
         let server = try ScriptedHTTPServer { _, _ in
-            .respond(status: 200, body: Data(repeating: 0x20, count: 3_000_000), sendContentLength: false)
+            ScriptedResponse(status: 200, body: Data(repeating: 0x20, count: 3_000_000), sendContentLength: false)
         }
         defer { server.stop() }
         let error = expectFailure(.tooLarge(limit: 1_000_000), attempts: 1) {
@@ -156,8 +157,8 @@ final class SleepRecorder: @unchecked Sendable {
     @Test func gzipBodyIsRequestedAndDecoded() throws {
         let original = try Fixtures.data("usgs/all_hour_2024-07-27.geojson")
         let server = try ScriptedHTTPServer { request, _ in
-            guard request.headers["accept-encoding"]?.contains("gzip") == true else { return .respond(status: 406) }
-            return .respond(status: 200, headers: ["Content-Encoding": "gzip"], body: GzipStored.encode(original))
+            guard request.headers["accept-encoding"]?.contains("gzip") == true else { return ScriptedResponse(status: 406) }
+            return ScriptedResponse(status: 200, headers: [("Content-Encoding", "gzip")], body: GzipStored.encode(original))
         }
         defer { server.stop() }
         let response = try client().get(server.origin + "/earthquakes/feed/v1.0/summary/all_hour.geojson")
@@ -168,8 +169,8 @@ final class SleepRecorder: @unchecked Sendable {
     @Test func etagAndLastModifiedMakeAConditionalRequest() throws {
         let lastModified = "Sat, 27 Jul 2024 08:03:00 GMT"
         let server = try ScriptedHTTPServer { request, _ in
-            if request.headers["if-none-match"] == "\"v42\"" { return .respond(status: 304, headers: ["ETag": "\"v42\""]) }
-            return .respond(status: 200, headers: ["ETag": "\"v42\"", "Last-Modified": lastModified], body: Data("[]".utf8))
+            if request.headers["if-none-match"] == "\"v42\"" { return ScriptedResponse(status: 304, headers: [("ETag", "\"v42\"")]) }
+            return ScriptedResponse(status: 200, headers: [("ETag", "\"v42\""), ("Last-Modified", lastModified)], body: Data("[]".utf8))
         }
         defer { server.stop() }
         let http = client()
@@ -188,7 +189,7 @@ final class SleepRecorder: @unchecked Sendable {
     }
 
     @Test func identifiesItselfAsVigie() throws {
-        let server = try ScriptedHTTPServer { _, _ in .respond(status: 200) }
+        let server = try ScriptedHTTPServer { _, _ in ScriptedResponse(status: 200) }
         defer { server.stop() }
         _ = try client { $0.userAgent = HTTPClientConfiguration.userAgent(version: "9.8.7", contact: "https://example.org/vigie") }
             .get(server.origin + "/")
@@ -208,9 +209,9 @@ final class SleepRecorder: @unchecked Sendable {
         let information = try Fixtures.data("velib/velib_station_information_2025-10-18.json")
         let server = try ScriptedHTTPServer { request, _ in
             switch request.path {
-            case "/opendata/Velib_Metropole/station_status.json": return .respond(status: 200, body: status)
-            case "/opendata/Velib_Metropole/station_information.json": return .respond(status: 200, body: information)
-            default: return .respond(status: 404)
+            case "/opendata/Velib_Metropole/station_status.json": return ScriptedResponse(status: 200, body: status)
+            case "/opendata/Velib_Metropole/station_information.json": return ScriptedResponse(status: 200, body: information)
+            default: return ScriptedResponse(status: 404)
             }
         }
         defer { server.stop() }

@@ -1,5 +1,6 @@
 import Foundation
 import Mongo
+import TestSupport
 import Testing
 @testable import Jobs
 
@@ -16,7 +17,7 @@ import Testing
         if let explicit = ProcessInfo.processInfo.environment["VIGIE_BIN"], !explicit.isEmpty { return explicit }
         let candidates = ["debug", "release"].map { TestFixtures.projectDirectory + "/.build/\($0)/vigie" }
         guard let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw FixtureServerError("no vigie binary in .build/debug or .build/release: run 'swift build' first (or set VIGIE_BIN)")
+            throw TestSetupError("no vigie binary in .build/debug or .build/release: run 'swift build' first (or set VIGIE_BIN)")
         }
         return found
     }

@@ -1,6 +1,7 @@
 import BSON
 import Foundation
 import Mongo
+import TestSupport
 import Testing
 @testable import Jobs
 
@@ -109,7 +110,7 @@ import Testing
         latest = try #require(try harness.readings("eco2mix").first { $0["at"] == .datetime(ISODate.parse("2025-08-22T10:00:00Z")!) })
         #expect(latest.value(at: "values.nucleaire")?.doubleValue == 31000)
         // The request carried the feed's own path and query on the fixture origin.
-        #expect(harness.server.received.first?.target.contains("order_by=date_heure") == true)
+        #expect(harness.server.requests.first?.target.contains("order_by=date_heure") == true)
     }
 
     @Test func velibJoinsStationInformationCachesItAndKeepsBothRawDocuments() throws {
@@ -141,15 +142,15 @@ import Testing
         #expect(second.failure == nil)
         #expect(second.record.inserted == 0)
         #expect(second.record.updated == 0)
-        #expect(harness.server.received.filter { $0.path == APIPath.velibInformation }.count == 1)
-        #expect(harness.server.received.filter { $0.path == APIPath.velibStatus }.count == 2)
+        #expect(harness.server.requests.filter { $0.path == APIPath.velibInformation }.count == 1)
+        #expect(harness.server.requests.filter { $0.path == APIPath.velibStatus }.count == 2)
 
         // A copy older than a day is fetched again.
         let cached = harness.settings.home + "/cache/velib/station_information.json"
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-2 * 86_400)], ofItemAtPath: cached)
         let third = harness.fetch("velib")
         #expect(third.failure == nil)
-        #expect(harness.server.received.filter { $0.path == APIPath.velibInformation }.count == 2)
+        #expect(harness.server.requests.filter { $0.path == APIPath.velibInformation }.count == 2)
         let age = try #require(try FileManager.default.attributesOfItem(atPath: cached)[.modificationDate] as? Date)
         #expect(Date().timeIntervalSince(age) < 60)
     }
@@ -160,7 +161,7 @@ import Testing
         let payload = try TestFixtures.data("usgs/all_hour_2022-10-01.geojson")
         harness.server.script(APIPath.usgs, [
             .json(payload, headers: [("ETag", "\"v1\""), ("Last-Modified", "Sat, 01 Oct 2022 02:10:19 GMT")]),
-            FixtureResponse(status: 304, headers: [("ETag", "\"v1\"")]),
+            ScriptedResponse(status: 304, headers: [("ETag", "\"v1\"")]),
         ])
         let first = harness.fetch("usgs")
         #expect(first.record.inserted == 5)
@@ -169,7 +170,7 @@ import Testing
         #expect(second.record.httpStatus == 304)
         #expect(second.record.records == 0 && second.record.inserted == 0)
         #expect(harness.rawFiles("usgs").count == 1)
-        let conditional = try #require(harness.server.received.last)
+        let conditional = try #require(harness.server.requests.last)
         #expect(conditional.headers["if-none-match"] == "\"v1\"")
         #expect(conditional.headers["if-modified-since"] == "Sat, 01 Oct 2022 02:10:19 GMT")
         #expect(try harness.fetches("usgs").last?["httpStatus"]?.int64Value == 304)
@@ -181,7 +182,7 @@ import Testing
         harness.server.script(APIPath.usgs, [.json(payload)])
         let elsewhere = harness.runner(settings: other).run(feed: "usgs", origin: harness.server.origin)
         #expect(elsewhere.record.inserted == 5)
-        #expect(harness.server.received.last?.headers["if-none-match"] == nil)
+        #expect(harness.server.requests.last?.headers["if-none-match"] == nil)
     }
 
     @Test func readingsAlreadyStoredAreNotResentUntilTheHourlyReconcile() throws {
@@ -220,7 +221,7 @@ import Testing
         let latest = try #require(try harness.store().readings.findOne(["feed": "usgs"], sort: ["at": -1]))
         let latestAt = try #require(latest["at"]?.datetimeValue)
         #expect(abs(Double(latestAt) / 1000 - Date().timeIntervalSince1970) < 120)
-        #expect(harness.server.received.isEmpty)
+        #expect(harness.server.requests.isEmpty)
         #expect(harness.rawFiles("usgs").isEmpty)
     }
 }

@@ -1,6 +1,7 @@
 import BSON
 import Foundation
 import Mongo
+import TestSupport
 import Testing
 @testable import Jobs
 
@@ -25,7 +26,7 @@ import Testing
         let outcome = harness.fetch("usgs")
         #expect(outcome.exitCode == 3)
         #expect(outcome.failure?.message.contains("HTTP 404") == true)
-        #expect(harness.server.received.count == 1, "a 404 is not retried")
+        #expect(harness.server.requests.count == 1, "a 404 is not retried")
         let record = try #require(try harness.fetches("usgs").last)
         #expect(record["ok"] == .bool(false))
         #expect(record["httpStatus"]?.int64Value == 404)
@@ -36,7 +37,7 @@ import Testing
     @Test func aTimeoutFailsWithExitCode3() throws {
         let harness = try FetchHarness { $0.httpTimeoutSeconds = 1; $0.httpMaxAttempts = 1 }
         defer { harness.cleanUp() }
-        var slow = FixtureResponse.json(try TestFixtures.data("usgs/all_hour_2024-07-27.geojson"))
+        var slow = ScriptedResponse.json(try TestFixtures.data("usgs/all_hour_2024-07-27.geojson"))
         slow.delay = 3
         harness.server.script(APIPath.usgs, [slow])
         let outcome = harness.fetch("usgs")
@@ -76,7 +77,7 @@ import Testing
     @Test func htmlInsteadOfJSONIsAPayloadError() throws {
         let harness = try FetchHarness()
         defer { harness.cleanUp() }
-        harness.server.script(APIPath.usgs, [FixtureResponse(status: 200, headers: [("Content-Type", "text/html")],
+        harness.server.script(APIPath.usgs, [ScriptedResponse(status: 200, headers: [("Content-Type", "text/html")],
                                                              body: Data("<!DOCTYPE html><html><body>Maintenance</body></html>".utf8))])
         let outcome = harness.fetch("usgs")
         #expect(outcome.exitCode == 4)
@@ -123,7 +124,7 @@ import Testing
     @Test func aFiftyMegabyteResponseIsCappedAndNothingIsStored() throws {
         let harness = try FetchHarness()
         defer { harness.cleanUp() }
-        harness.server.script(APIPath.usgs, [FixtureResponse(status: 200, headers: [("Content-Type", "application/json")],
+        harness.server.script(APIPath.usgs, [ScriptedResponse(status: 200, headers: [("Content-Type", "application/json")],
                                                              generatedBodyBytes: 50 << 20)])
         let outcome = harness.fetch("usgs")
         #expect(outcome.exitCode == 3)

@@ -2,6 +2,7 @@ import BSON
 import Foundation
 import Jobs
 import Mongo
+import TestSupport
 
 /// Real API paths the fixture server answers on.
 enum APIPath {
@@ -15,7 +16,7 @@ enum APIPath {
 /// One test's world: settings (own database and home), a fixture server, a runner with recorded sleeps.
 struct FetchHarness {
     let settings: JobSettings
-    let server: FixtureHTTPServer
+    let server: ScriptedHTTPServer
     let sleeps = RecordedSleeps()
     let lines = LineCollector()
 
@@ -23,7 +24,7 @@ struct FetchHarness {
         var settings = try TestStore.settings(label)
         configure(&settings)
         self.settings = settings
-        server = try FixtureHTTPServer()
+        server = try ScriptedHTTPServer()
     }
 
     var log: JobLog { JobLog(sink: lines.append) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The recorded payloads of Tests/Fixtures, found relative to this source file.
 enum TestFixtures {
@@ -11,7 +12,7 @@ enum TestFixtures {
 
     static func data(_ relative: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path(relative)) else {
-            throw FixtureServerError("fixture \(relative) is missing from \(directory)")
+            throw TestSetupError("fixture \(relative) is missing from \(directory)")
         }
         return data
     }

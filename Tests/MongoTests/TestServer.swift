@@ -1,19 +1,10 @@
 import BSON
 import Mongo
-#if canImport(Glibc)
-import Glibc
-#endif
+import TestSupport
 
 /// The MongoDB the tests talk to: `MONGODB_URI` when set (a real replica set), otherwise the embedded store.
 enum TestServer {
-    struct Unavailable: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func uri() throws -> String {
-        if let value = getenv("MONGODB_URI").map({ String(cString: $0) }), !value.isEmpty { return value }
-        return try EmbeddedTestStore.shared.uri()
-    }
+    static func uri() throws -> String { try EmbeddedTestStore.shared.uri() }
 
     /// A client and a database with a unique name, dropped by the caller's `defer`.
     static func freshDatabase(_ label: String = #function) throws -> (MongoClient, Database) {

@@ -79,7 +79,10 @@ def make_target(**kwargs):
     target = os.environ.get("VIGIE_BROWSER_TARGET", "fake")
     if target == "fake":
         return FakeTarget(**kwargs)
-    pytest.fail(f"VIGIE_BROWSER_TARGET={target!r} is not a known target (known: fake)")
+    if target == "real":
+        from real_target import RealTarget
+        return RealTarget(**kwargs)
+    pytest.fail(f"VIGIE_BROWSER_TARGET={target!r} is not a known target (known: fake, real)")
 
 
 @pytest.fixture(scope="module")

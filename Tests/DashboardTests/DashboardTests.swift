@@ -1,1 +1,0 @@
-// Tests of the Dashboard module arrive with its issue.
