@@ -54,8 +54,10 @@ enum StoreCommand: Command {
         do {
             server = try StoreServer(configuration: configuration)
             boundPort = try server.start()
+        } catch let error as CommandError {
+            throw CLIError(.database, "vigie store: cannot start on \(listen) with --dbpath \(dbPath): \(error.message)")
         } catch {
-            throw CLIError(.database, "vigie store: cannot start on \(listen) with --dbpath \(dbPath): \(error) (is another store running there?)")
+            throw CLIError(.database, "vigie store: cannot start on \(listen) with --dbpath \(dbPath): \(error)")
         }
         print("ready mongodb://\(host):\(boundPort)/?replicaSet=rs0")
         fflush(nil) // every stream: the ready line must reach a pipe now, not at exit
