@@ -88,7 +88,7 @@ final class StorageEngine: @unchecked Sendable {
             idleReaders.removeAll()
             commitSignal.broadcast()
         }
-        lock.withLock { connection.forgetStatements() }
+        lock.withLock { connection.close() }
     }
 
     /// Runs `body` in one read transaction on a reader connection: a consistent snapshot of what was committed,
