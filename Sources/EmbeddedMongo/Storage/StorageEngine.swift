@@ -60,6 +60,7 @@ final class StorageEngine: @unchecked Sendable {
             CREATE TABLE IF NOT EXISTS oplog (ts INTEGER PRIMARY KEY, wall INTEGER NOT NULL, op TEXT NOT NULL,
                 db TEXT NOT NULL, coll TEXT, dockey BLOB, doc BLOB, extra BLOB);
             """)
+        try connection.execute(RetryableWrites.schema)
         try lock.withLock {
             publishedCatalog = try CatalogSnapshot.load(from: connection)
             let statement = try connection.prepare("SELECT COALESCE(MAX(ts), 0), COUNT(*) FROM oplog")
@@ -197,6 +198,7 @@ final class StorageEngine: @unchecked Sendable {
         let overCount = oplogCount > oplogLimits.maxEntries + max(64, oplogLimits.maxEntries / 10)
         guard overCount || writesSinceTrim >= 256 else { return }
         writesSinceTrim = 0
+        try RetryableWrites.expire(connection)
         var cutoff: Int64 = 0
         let excess = oplogCount - oplogLimits.maxEntries
         if excess > 0 {
