@@ -21,12 +21,13 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CEpoll"),  // sys/epoll.h + sys/eventfd.h (libc headers, nothing to link)
 
         // Libraries, lowest first.
         .target(name: "BSON", dependencies: ["CMongoc"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Mongo", dependencies: ["BSON", "CMongoc"]),
         .target(name: "EmbeddedMongo", dependencies: ["BSON", "CSQLite"]),
-        .target(name: "Net"),
+        .target(name: "Net", dependencies: ["CEpoll"]),
         .target(name: "HTTP", dependencies: ["Net", "CZlib"]),
         .target(name: "WebSocket", dependencies: ["HTTP", "Net", "CCrypto"]),
         .target(name: "Feeds", dependencies: ["CCurl"]),
@@ -35,15 +36,19 @@ let package = Package(
         .executableTarget(name: "vigie",
                           dependencies: ["Dashboard", "Jobs", "EmbeddedMongo", "Mongo", "WebSocket", "Feeds"]),
         .executableTarget(name: "vigie-bench",
-                          dependencies: ["Mongo", "EmbeddedMongo", "Net", "WebSocket", "Feeds", "Jobs", "Dashboard"]),
+                          dependencies: ["Mongo", "EmbeddedMongo", "Net", "WebSocket", "Feeds", "Jobs", "Dashboard"],
+                          exclude: ["fanout-peer.js"]),
+
+        // Helpers shared by several test targets (sockets), not shipped in any product.
+        .target(name: "TestSupport", dependencies: ["Net"], path: "Tests/TestSupport"),
 
         // One test target per module.
         .testTarget(name: "BSONTests", dependencies: ["BSON"]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "EmbeddedMongo"]),
         .testTarget(name: "EmbeddedMongoTests", dependencies: ["EmbeddedMongo", "Mongo"]),
-        .testTarget(name: "NetTests", dependencies: ["Net"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net"]),
-        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP", "Net"]),
+        .testTarget(name: "NetTests", dependencies: ["TestSupport", "Net"]),
+        .testTarget(name: "HTTPTests", dependencies: ["TestSupport", "HTTP", "Net"]),
+        .testTarget(name: "WebSocketTests", dependencies: ["TestSupport", "WebSocket", "HTTP", "Net"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Feeds", "Mongo", "EmbeddedMongo"]),
         .testTarget(name: "DashboardTests",

@@ -7,6 +7,13 @@ nonisolated(unsafe) let commands: [any Command.Type] = [
     VersionCommand.self,
     DoctorCommand.self,
     StoreCommand.self,
+    FetchCommand.self,
+    ReplayCommand.self,
+    CronCommand.self,
+    RollupCommand.self,
+    ReportCommand.self,
+    FeedsCommand.self,
+    WsEchoCommand.self,
 ]
 
 func printTopLevelHelp() {

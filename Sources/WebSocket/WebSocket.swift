@@ -1,1 +1,0 @@
-// The WebSocket module: see DESIGN.md §2 (docs/architecture.md). Sources arrive with its issue.

@@ -1,1 +1,0 @@
-// Tests of the HTTP module arrive with its issue.

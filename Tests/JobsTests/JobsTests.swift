@@ -1,1 +1,0 @@
-// Tests of the Jobs module arrive with its issue.

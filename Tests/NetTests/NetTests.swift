@@ -1,1 +1,0 @@
-// Tests of the Net module arrive with its issue.

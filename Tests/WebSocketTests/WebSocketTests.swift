@@ -1,1 +1,0 @@
-// Tests of the WebSocket module arrive with its issue.
