@@ -132,6 +132,10 @@ enum HandshakeCommands {
             "uptime": .double(Double(now - request.context.startedAt) / 1000),
             "localTime": .datetime(now),
             "repl": .document(["setName": "rs0", "isWritablePrimary": true]),
+            "metrics": .document(["queryExecutor": .document([
+                "scanned": .int64(request.engine.statistics.keys),
+                "scannedObjects": .int64(request.engine.statistics.documents),
+            ])]),
         ]
     }
 }

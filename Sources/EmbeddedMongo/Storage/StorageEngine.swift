@@ -51,6 +51,8 @@ final class StorageEngine: @unchecked Sendable {
         try connection.execute("PRAGMA cache_size=-262144")
         // Checkpoints run on the checkpointer's thread, never inside a commit.
         try connection.execute("PRAGMA wal_autocheckpoint=0")
+        // Once a checkpoint lets the WAL restart, its file is cut back to 64 MB rather than keeping its peak size.
+        try connection.execute("PRAGMA journal_size_limit=67108864")
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS collections (id INTEGER PRIMARY KEY, db TEXT NOT NULL, name TEXT NOT NULL,
