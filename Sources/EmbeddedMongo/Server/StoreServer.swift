@@ -36,7 +36,7 @@ public final class StoreServer: @unchecked Sendable {
         let path = directory + "/store.sqlite"
         let engine: StorageEngine
         do {
-            engine = try StorageEngine(path: path, oplogLimits: configuration.oplogLimits)
+            engine = try StorageEngine(path: path, oplogLimits: configuration.oplogLimits, durability: configuration.durability)
         } catch {
             close(lockDescriptor)
             throw CommandError.internalError("cannot open \(path): \(error)")

@@ -40,13 +40,15 @@ final class StorageEngine: @unchecked Sendable {
         return try statement.step() ? statement.int64(0) : 0
     }
 
-    init(path: String, oplogLimits: OplogLimits) throws {
+    init(path: String, oplogLimits: OplogLimits, durability: StoreDurability = .fsyncEachCommit) throws {
         self.oplogLimits = oplogLimits
         self.path = path
         connection = try SQLiteConnection(path: path)
         try connection.execute("PRAGMA journal_mode=WAL")
         // FULL: the WAL is fsynced at every COMMIT, so an acknowledged write survives a power cut, not only kill -9.
-        try connection.execute("PRAGMA synchronous=FULL")
+        // NORMAL (on request): committed pages are written to the WAL before the acknowledgement but fsynced only
+        // at checkpoints, which still survives the death of this process.
+        try connection.execute(durability == .fsyncEachCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
         try connection.execute("PRAGMA busy_timeout=5000")
         try connection.execute("PRAGMA cache_size=-262144")
         // Checkpoints run on the checkpointer's thread, never inside a commit.
