@@ -110,7 +110,7 @@ final class HTTPConnectionHandler: ConnectionDelegate {
             return
         }
         guard Self.knownMethods.contains(request.method) else {
-            send(.error(501, "method \(request.method) is not implemented"), keepAlive: false, headOnly: false)
+            send(.error(501, "method \(request.method) is not supported by this server"), keepAlive: false, headOnly: false)
             return
         }
         let headOnly = request.method == "HEAD"

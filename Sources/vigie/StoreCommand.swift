@@ -8,7 +8,7 @@ enum StoreCommand: Command {
     static let name = "store"
     static let summary = "run the embedded MongoDB-compatible store (replica set rs0)"
     static let help = """
-    usage: vigie store [--listen HOST:PORT] [--dbpath DIR] [--oplog-entries N] [--oplog-hours H]
+    usage: vigie store [--listen HOST:PORT] [--dbpath DIR] [--oplog-entries N] [--oplog-hours H] [--sync full|normal]
 
     Runs the embedded store: MongoDB's wire protocol over SQLite, reporting itself as the primary of replica
     set rs0 so drivers allow change streams. Prints "ready mongodb://HOST:PORT/?replicaSet=rs0" on stdout
@@ -20,6 +20,9 @@ enum StoreCommand: Command {
       --dbpath DIR         data directory (default $VIGIE_HOME/store, i.e. ./var/store)
       --oplog-entries N    change-stream history kept, in entries (default 1000000)
       --oplog-hours H      change-stream history kept, in hours (default 24)
+      --sync full|normal   full (default): every acknowledged write is fsynced and survives a power cut;
+                           normal: fsync at checkpoints only; acknowledged writes survive kill -9 of the
+                           store but not a power cut (lower latency on slow disks)
 
     example:
       vigie store --listen 127.0.0.1:27117 --dbpath var/store
@@ -30,6 +33,10 @@ enum StoreCommand: Command {
         let dbPath = try arguments.option("--dbpath") ?? Environment.home + "/store"
         let entries = try arguments.integer("--oplog-entries", in: 1...1_000_000_000) ?? 1_000_000
         let hours = try arguments.integer("--oplog-hours", in: 1...87_600) ?? 24
+        let syncText = try arguments.option("--sync") ?? "full"
+        guard let durability = StoreDurability(rawValue: syncText) else {
+            throw CLIError.usage("vigie store: --sync takes full or normal, not '\(syncText)'")
+        }
         try arguments.finish()
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
               (0...65_535).contains(port), colon != listen.startIndex else {
@@ -38,6 +45,7 @@ enum StoreCommand: Command {
         let host = String(listen[..<colon])
         let configuration = StoreConfiguration(dbPath: dbPath, host: host, port: port,
                                                oplogLimits: OplogLimits(maxEntries: Int64(entries), maxAgeSeconds: Int64(hours) * 3600),
+                                               durability: durability,
                                                log: { line in standardError("component=store " + line) })
         if !configuration.isLoopback {
             standardError("component=store event=warning reason=\"listening on \(host), not loopback: the store has no authentication\"")
@@ -54,12 +62,14 @@ enum StoreCommand: Command {
         do {
             server = try StoreServer(configuration: configuration)
             boundPort = try server.start()
+        } catch let error as CommandError {
+            throw CLIError(.database, "vigie store: cannot start on \(listen) with --dbpath \(dbPath): \(error.message)")
         } catch {
-            throw CLIError(.database, "vigie store: cannot start on \(listen) with --dbpath \(dbPath): \(error) (is another store running there?)")
+            throw CLIError(.database, "vigie store: cannot start on \(listen) with --dbpath \(dbPath): \(error)")
         }
         print("ready mongodb://\(host):\(boundPort)/?replicaSet=rs0")
         fflush(nil) // every stream: the ready line must reach a pipe now, not at exit
-        standardError("component=store event=ready host=\(host) port=\(boundPort) dbpath=\(dbPath)")
+        standardError("component=store event=ready host=\(host) port=\(boundPort) dbpath=\(dbPath) sync=\(durability.rawValue)")
         var received: Int32 = 0
         sigwait(&signals, &received)
         standardError("component=store event=stopping signal=\(received == SIGINT ? "SIGINT" : "SIGTERM")")

@@ -95,4 +95,16 @@ import Testing
         #expect(removed.value(at: "value._id") == 1)
         #expect(try store.command(["count": "jobs"])["n"] == .int32(2))
     }
+
+    @Test func serverStatusCountsWhatQueriesScanned() throws {
+        let store = try TestStore()
+        defer { store.close() }
+        _ = try store.command(["insert": "s", "documents": .array((0..<30).map { .document(["_id": .int32(Int32($0))]) })])
+        let before = try store.command(["serverStatus": 1], database: "admin")
+        _ = try store.command(["find": "s", "filter": .document(["x": 1])])
+        let after = try store.command(["serverStatus": 1], database: "admin")
+        let scanned = { (reply: Document) in reply.value(at: "metrics.queryExecutor.scannedObjects")?.int64Value ?? -1 }
+        #expect(scanned(after) - scanned(before) == 30, "a filter on an unindexed field reads the whole collection")
+        #expect(after.value(at: "repl.setName") == "rs0")
+    }
 }

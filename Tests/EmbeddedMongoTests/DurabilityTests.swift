@@ -7,10 +7,12 @@ import Glibc
 
 /// kill -9 during a stream of acknowledged inserts loses nothing, and a resumed change stream continues exactly.
 @Suite struct DurabilityTests {
-    @Test func acknowledgedInsertsSurviveSIGKILLAndTheStreamResumesExactly() throws {
+    /// Both durability settings promise that an acknowledged write survives the death of the store process.
+    @Test(arguments: ["full", "normal"])
+    func acknowledgedInsertsSurviveSIGKILLAndTheStreamResumesExactly(sync: String) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-durability-\(ObjectId().hex)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let first = try StoreProcess(dbPath: directory)
+        let first = try StoreProcess(dbPath: directory, sync: sync)
         let watcher = try WireClient(port: first.port)
         let opened = try watcher.command(["aggregate": "acked", "pipeline": .array([.document(["$changeStream": .document([:])])]),
                                           "cursor": .document([:])])
@@ -47,7 +49,7 @@ import Glibc
         let acked = acknowledged.values
         #expect(acked.count >= seen.count + 200)
 
-        let second = try StoreProcess(dbPath: directory)
+        let second = try StoreProcess(dbPath: directory, sync: sync)
         defer { second.kill(SIGTERM) }
         let reader = try WireClient(port: second.port)
         let found = try reader.command(["find": "acked", "filter": .document([:]), "sort": .document(["_id": 1]), "batchSize": 1_000_000])

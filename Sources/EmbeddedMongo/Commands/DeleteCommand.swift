@@ -8,7 +8,7 @@ enum DeleteCommand {
             throw CommandError.failedToParse("delete needs a 'deletes' array")
         }
         let ordered = request.command["ordered"]?.boolValue ?? true
-        let (removed, errors) = try request.engine.write { session -> (Int, [Document]) in
+        return try RetryableWrites.run(request) { session in
             var removed = 0
             var errors = [Document]()
             for (index, value) in values.enumerated() {
@@ -19,11 +19,10 @@ enum DeleteCommand {
                     if ordered { break }
                 }
             }
-            return (removed, errors)
+            var reply: Document = ["n": .int32(Int32(removed))]
+            if !errors.isEmpty { reply.append("writeErrors", .array(errors.map(BSONValue.document))) }
+            return reply
         }
-        var reply: Document = ["n": .int32(Int32(removed))]
-        if !errors.isEmpty { reply.append("writeErrors", .array(errors.map(BSONValue.document))) }
-        return reply
     }
 
     private static func deleteOne(_ statement: Document, collection name: String, request: CommandRequest,

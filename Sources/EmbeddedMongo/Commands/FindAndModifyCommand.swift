@@ -24,7 +24,7 @@ enum FindAndModifyCommand {
         if remove, upsert || returnNew {
             throw CommandError.failedToParse("findAndModify with remove cannot also upsert or return the new document")
         }
-        let (value, lastError): (Document?, Document) = try request.engine.write { session in
+        func modify(_ session: StorageSession) throws -> (Document?, Document) {
             let existing = session.collection(request.database, name)
             let match = try existing.flatMap {
                 try QueryExecutor.matching(session, collection: $0, filter: filter, sort: sort, limit: 1).first
@@ -49,7 +49,11 @@ enum FindAndModifyCommand {
             return (returnNew ? inserted : nil,
                     ["n": .int32(1), "updatedExisting": false, "upserted": inserted["_id"] ?? .null])
         }
-        let shown = try value.map { document in try projection.map { try $0.apply(document) } ?? document }
-        return ["lastErrorObject": .document(lastError), "value": shown.map(BSONValue.document) ?? .null]
+
+        return try RetryableWrites.run(request) { session in
+            let (value, lastError) = try modify(session)
+            let shown = try value.map { document in try projection.map { try $0.apply(document) } ?? document }
+            return ["lastErrorObject": .document(lastError), "value": shown.map(BSONValue.document) ?? .null]
+        }
     }
 }

@@ -15,6 +15,12 @@ enum HandshakeCommands {
         }),
         (["replSetGetStatus"], replSetGetStatus),
         (["commitTransaction", "abortTransaction"], { _ in throw CommandError.notImplemented("multi-document transactions") }),
+        // MongoDB commands this store knows but does not implement: said plainly rather than "no such command".
+        (["renameCollection", "mapReduce", "collMod", "convertToCapped", "cloneCollectionAsCapped", "validate", "compact",
+          "reIndex", "geoNear", "geoSearch", "createUser", "saslStart", "authenticate", "shardCollection", "replSetInitiate",
+          "replSetReconfig", "fsync", "setFeatureCompatibilityVersion", "bulkWrite"], { request in
+            throw CommandError.notImplemented("the '\(request.name)' command")
+        }),
         (["dbStats", "dbstats"], StatisticsCommands.databaseStatistics),
         (["collStats"], StatisticsCommands.collectionStatistics),
         (["serverStatus"], serverStatus),
@@ -126,6 +132,10 @@ enum HandshakeCommands {
             "uptime": .double(Double(now - request.context.startedAt) / 1000),
             "localTime": .datetime(now),
             "repl": .document(["setName": "rs0", "isWritablePrimary": true]),
+            "metrics": .document(["queryExecutor": .document([
+                "scanned": .int64(request.engine.statistics.keys),
+                "scannedObjects": .int64(request.engine.statistics.documents),
+            ])]),
         ]
     }
 }

@@ -15,7 +15,7 @@ enum UpdateCommand {
             throw CommandError.failedToParse("update needs an 'updates' array")
         }
         let ordered = request.command["ordered"]?.boolValue ?? true
-        let (total, upserted, errors) = try request.engine.write { session -> (Outcome, [Document], [Document]) in
+        return try RetryableWrites.run(request) { session in
             var total = Outcome()
             var upserted = [Document]()
             var errors = [Document]()
@@ -30,12 +30,11 @@ enum UpdateCommand {
                     if ordered { break }
                 }
             }
-            return (total, upserted, errors)
+            var reply: Document = ["n": .int32(Int32(total.matched + upserted.count)), "nModified": .int32(Int32(total.modified))]
+            if !upserted.isEmpty { reply.append("upserted", .array(upserted.map(BSONValue.document))) }
+            if !errors.isEmpty { reply.append("writeErrors", .array(errors.map(BSONValue.document))) }
+            return reply
         }
-        var reply: Document = ["n": .int32(Int32(total.matched + upserted.count)), "nModified": .int32(Int32(total.modified))]
-        if !upserted.isEmpty { reply.append("upserted", .array(upserted.map(BSONValue.document))) }
-        if !errors.isEmpty { reply.append("writeErrors", .array(errors.map(BSONValue.document))) }
-        return reply
     }
 
     private static func apply(_ statement: Document, collection name: String, request: CommandRequest,

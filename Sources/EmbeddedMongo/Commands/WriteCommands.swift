@@ -20,7 +20,7 @@ enum WriteCommands {
         guard documents.count <= 100_000 else {
             throw CommandError(code: 16, codeName: "InvalidLength", message: "write batch sizes must be between 1 and 100000")
         }
-        let (inserted, errors) = try request.engine.write { session -> (Int, [Document]) in
+        return try RetryableWrites.run(request) { session in
             let collection = try session.ensureCollection(request.database, name)
             var inserted = 0
             var errors = [Document]()
@@ -33,11 +33,10 @@ enum WriteCommands {
                     if ordered { break }
                 }
             }
-            return (inserted, errors)
+            var reply: Document = ["n": .int32(Int32(inserted))]
+            if !errors.isEmpty { reply.append("writeErrors", .array(errors.map(BSONValue.document))) }
+            return reply
         }
-        var reply: Document = ["n": .int32(Int32(inserted))]
-        if !errors.isEmpty { reply.append("writeErrors", .array(errors.map(BSONValue.document))) }
-        return reply
     }
 
     /// One `writeErrors` entry.

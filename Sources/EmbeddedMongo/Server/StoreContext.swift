@@ -55,6 +55,14 @@ final class StoreContext: @unchecked Sendable {
             return finish(CommandError.failedToParse("empty command document").reply)
         }
         let request = CommandRequest(command: command, sequences: sequences, name: name, database: database, connectionId: connection.id, context: self)
+        let started = MonotonicClock.now
+        defer {
+            let milliseconds = (MonotonicClock.now - started) / 1_000_000
+            // A change stream's getMore waits on purpose; anything else this slow deserves a line.
+            if milliseconds >= 500, name != "getMore", name != "hello", name != "isMaster", name != "ismaster" {
+                log("event=slow_command command=\(name) db=\(database) ms=\(milliseconds) connection=\(connection.id)")
+            }
+        }
         do {
             guard let handler = Self.handlers[name] else { throw CommandError.commandNotFound(name) }
             // Running a transaction's statements one by one would be a silently wrong answer: refuse them.

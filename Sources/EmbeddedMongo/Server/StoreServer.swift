@@ -16,26 +16,53 @@ public final class StoreServer: @unchecked Sendable {
 
     public let configuration: StoreConfiguration
     let context: StoreContext
+    /// Holds an exclusive flock on `store.lock` in the data directory while the store is open.
+    private var lockDescriptor: Int32
 
     /// Opens (or creates) the database under `configuration.dbPath`; call `start()` to accept connections.
     public init(configuration: StoreConfiguration) throws {
         self.configuration = configuration
-        do {
-            try FileManager.default.createDirectory(atPath: configuration.dbPath, withIntermediateDirectories: true)
-        } catch {
-            throw CommandError.internalError("cannot create the data directory \(configuration.dbPath): \(error.localizedDescription)")
+        let directory = configuration.dbPath.hasSuffix("/") ? String(configuration.dbPath.dropLast()) : configuration.dbPath
+        try Self.makeDirectories(directory)
+        // Two stores writing one database would interleave two oplog clocks: one store per directory.
+        lockDescriptor = open(directory + "/store.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard lockDescriptor >= 0 else {
+            throw CommandError.internalError("cannot open \(directory)/store.lock: \(Socket.errnoText)")
         }
-        let path = configuration.dbPath.hasSuffix("/") ? configuration.dbPath + "store.sqlite" : configuration.dbPath + "/store.sqlite"
+        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(lockDescriptor)
+            throw CommandError.internalError("another store is already using \(directory) (store.lock is held)")
+        }
+        let path = directory + "/store.sqlite"
         let engine: StorageEngine
         do {
-            engine = try StorageEngine(path: path, oplogLimits: configuration.oplogLimits)
-        } catch let error as SQLiteError {
+            engine = try StorageEngine(path: path, oplogLimits: configuration.oplogLimits, durability: configuration.durability)
+        } catch {
+            close(lockDescriptor)
             throw CommandError.internalError("cannot open \(path): \(error)")
         }
         context = StoreContext(engine: engine, configuration: configuration)
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+    }
+
+    /// `mkdir -p`, with the system's reason when it fails.
+    private static func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
+                throw CommandError.internalError("cannot create the data directory \(path): \(Socket.errnoText)")
+            }
+        }
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+            throw CommandError.internalError("the data directory \(path) is not a directory")
+        }
+    }
 
     /// Binds and starts accepting; returns the bound port.
     @discardableResult
@@ -81,6 +108,12 @@ public final class StoreServer: @unchecked Sendable {
             }
         }
         context.engine.close()
+        state.withLock {
+            if lockDescriptor >= 0 {
+                close(lockDescriptor)
+                lockDescriptor = -1
+            }
+        }
     }
 
     private func acceptLoop(_ descriptor: Int32) {

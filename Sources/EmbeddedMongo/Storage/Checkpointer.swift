@@ -53,7 +53,7 @@ final class Checkpointer: @unchecked Sendable {
             // PASSIVE never blocks the writer or readers; what it cannot copy now, a later round will.
             try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         }
-        connection.forgetStatements()
+        connection.close()
         signal.withLock {
             finished = true
             signal.broadcast()

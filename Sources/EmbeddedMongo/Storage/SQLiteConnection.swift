@@ -14,6 +14,7 @@ struct SQLiteError: Error, CustomStringConvertible {
 final class SQLiteConnection {
     let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
+    private var isOpen = true
 
     init(path: String) throws {
         var pointer: OpaquePointer?
@@ -28,7 +29,12 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(handle, 1)
     }
 
-    deinit {
+    deinit { close() }
+
+    /// Finalizes the cached statements and closes the database handle (idempotent).
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
         statements.removeAll()
         sqlite3_close_v2(handle)
     }

@@ -27,10 +27,10 @@ final class StoreProcess {
     }
 
     /// Starts `vigie store` on an ephemeral port and waits for its ready line.
-    init(dbPath: String) throws {
+    init(dbPath: String, sync: String = "full") throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.executable())
-        process.arguments = ["store", "--listen", "127.0.0.1:0", "--dbpath", dbPath]
+        process.arguments = ["store", "--listen", "127.0.0.1:0", "--dbpath", dbPath, "--sync", sync]
         output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
