@@ -15,6 +15,8 @@ enum DocumentPath {
         guard !path.isEmpty else {
             throw CommandError(code: 56, codeName: "EmptyFieldName", message: "An empty update path is not valid.")
         }
+        // The common case, one plain field name ("values"), needs neither splitting nor per-part checks.
+        if !path.utf8.contains(where: { $0 == 0x2E || $0 == 0x24 }) { return [path] }
         let parts = QueryPath.split(path)
         for part in parts {
             if part.isEmpty {
@@ -56,7 +58,10 @@ enum DocumentPath {
             if rest.isEmpty {
                 switch try body(existing) {
                 case .keep: return container
-                case .set(let value): document[key] = value
+                case .set(let value):
+                    // Setting a subdocument to identical bytes leaves the document as it is: skip rebuilding it.
+                    if case .document(let old)? = existing, case .document(let new) = value, old == new { return container }
+                    document[key] = value
                 case .remove: document[key] = nil
                 }
                 return .document(document)

@@ -94,6 +94,7 @@ enum QueryPlanner {
     /// equality are ignored; the rest must follow the index fields after the equality prefix.
     private static func sortOrder(_ index: IndexDefinition, equalities: Int,
                                   sort: [(path: String, descending: Bool)]) -> Bool? {
+        if sort.isEmpty { return false }
         guard !index.multikey else { return sort.isEmpty ? false : nil }
         let pinned = Set(index.fields.prefix(equalities).map(\.path))
         let remaining = sort.filter { !pinned.contains($0.path) }
