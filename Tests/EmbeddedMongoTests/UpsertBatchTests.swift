@@ -74,4 +74,32 @@ import Testing
         #expect(signedZero == 0 && signedZero?.sign == .minus)
         #expect(stored.first?["fetchedAt"] == nil, "$setOnInsert leaves a matched document alone")
     }
+
+    @Test func scalarSetsCountAsModifiedOnlyWhenTheirBytesChange() throws {
+        let store = try TestStore()
+        defer { store.close() }
+        let client = try store.connect()
+        let decomposed = "e\u{301}", precomposed = "\u{E9}"
+        #expect(decomposed == precomposed, "Swift compares canonically: the store must compare bytes")
+        _ = try client.command(["insert": "items", "documents": .array([
+            .document(["_id": 1, "name": .string(decomposed), "n": .int32(5), "x": .double(0), "at": .datetime(10)]),
+        ])])
+        func set(_ fields: Document) throws -> Document {
+            try client.command(["update": "items", "updates": .array([.document([
+                "q": .document(["_id": 1]), "u": .document(["$set": .document(fields)]), "upsert": true])])])
+        }
+        let same = try set(["name": .string(decomposed), "n": .int32(5), "x": .double(0), "at": .datetime(10)])
+        #expect(same["n"] == .int32(1))
+        #expect(same["nModified"] == .int32(0))
+        for change: Document in [["name": .string(precomposed)], ["n": .int64(5)], ["x": .double(-0.0)], ["at": .datetime(11)]] {
+            let reply = try set(change)
+            #expect(reply["nModified"] == .int32(1), "\(change)")
+        }
+        let found = try client.command(["find": "items", "filter": .document(["_id": 1])])
+        let stored = try #require(found.value(at: "cursor.firstBatch")?.arrayValue?.first?.documentValue)
+        #expect(stored["name"]?.stringValue.map { Array($0.utf8) } == Array(precomposed.utf8))
+        #expect(stored["n"] == .int64(5))
+        #expect(stored["x"]?.doubleValue?.sign == .minus)
+        #expect(stored["at"] == .datetime(11))
+    }
 }
