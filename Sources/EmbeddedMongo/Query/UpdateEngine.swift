@@ -109,6 +109,12 @@ struct UpdateEngine: Sendable {
 
     /// Two paths conflict when one equals or is a prefix of the other ("a" and "a.b").
     private static func checkConflicts(_ actions: [Action]) throws(CommandError) {
+        // Plain top-level names (the usual update) conflict only by repeating: distinct names need no pairwise
+        // prefix comparison. Anything else, or a repeat, takes the full check that words the error.
+        if actions.allSatisfy({ $0.path.count == 1 && $0.target == nil }),
+           Set(actions.lazy.map { $0.path[0] }).count == actions.count {
+            return
+        }
         var paths = [([String], String)]()
         for action in actions {
             paths.append((action.path, action.pathText))
