@@ -111,10 +111,7 @@ struct UpdateEngine: Sendable {
     private static func checkConflicts(_ actions: [Action]) throws(CommandError) {
         // Plain top-level names (the usual update) conflict only by repeating: distinct names need no pairwise
         // prefix comparison. Anything else, or a repeat, takes the full check that words the error.
-        if actions.allSatisfy({ $0.path.count == 1 && $0.target == nil }),
-           Set(actions.lazy.map { $0.path[0] }).count == actions.count {
-            return
-        }
+        if actions.allSatisfy({ $0.path.count == 1 && $0.target == nil }), !hasRepeatedName(actions) { return }
         var paths = [([String], String)]()
         for action in actions {
             paths.append((action.path, action.pathText))
@@ -130,6 +127,15 @@ struct UpdateEngine: Sendable {
                                    message: "Updating the path '\(later)' would create a conflict at '\(earlier)'")
             }
         }
+    }
+
+    /// Whether two single-component actions name the same field (a handful of short names: comparing pairs
+    /// costs less than hashing them).
+    private static func hasRepeatedName(_ actions: [Action]) -> Bool {
+        for i in actions.indices {
+            for j in actions.indices where j > i && actions[i].path[0] == actions[j].path[0] { return true }
+        }
+        return false
     }
 
     /// MongoDB 5.0+ applies updates in field-name order, numeric components numerically.
