@@ -102,4 +102,40 @@ import Testing
         #expect(stored["x"]?.doubleValue?.sign == .minus)
         #expect(stored["at"] == .datetime(11))
     }
+
+    @Test func updatesKeepIndexRowsInStepWhetherOrNotTheirKeysChange() throws {
+        let store = try TestStore()
+        defer { store.close() }
+        let client = try store.connect()
+        _ = try client.command(["createIndexes": "items", "indexes": .array([
+            .document(["key": .document(["code": 1]), "name": "code", "unique": true]),
+            .document(["key": .document(["tags": 1]), "name": "tags"]),
+        ])])
+        _ = try client.command(["insert": "items", "documents": .array([
+            .document(["_id": 1, "code": "a", "tags": .array(["x", "y"]), "n": 1]),
+            .document(["_id": 2, "code": "b", "tags": .array(["z"]), "n": 1]),
+        ])])
+        func update(_ id: Int32, _ set: Document) throws -> Document {
+            try client.command(["update": "items", "updates": .array([.document([
+                "q": .document(["_id": .int32(id)]), "u": .document(["$set": .document(set)])])])])
+        }
+        func ids(_ filter: Document) throws -> [BSONValue?] {
+            let found = try client.command(["find": "items", "filter": .document(filter), "sort": .document(["_id": 1])])
+            return (found.value(at: "cursor.firstBatch")?.arrayValue ?? []).map { $0.documentValue?["_id"] }
+        }
+        #expect(try update(1, ["n": 2])["nModified"] == .int32(1), "keys unchanged")
+        #expect(try ids(["code": "a"]) == [.int32(1)])
+        #expect(try ids(["tags": "y"]) == [.int32(1)])
+        #expect(try update(1, ["code": "c", "tags": .array(["y", "w"])])["nModified"] == .int32(1), "keys changed")
+        #expect(try ids(["code": "a"]).isEmpty)
+        #expect(try ids(["code": "c"]) == [.int32(1)])
+        #expect(try ids(["tags": "x"]).isEmpty)
+        #expect(try ids(["tags": "w"]) == [.int32(1)])
+        #expect(try ids(["tags": "y"]) == [.int32(1)])
+        let clash = try update(2, ["code": "c"])
+        #expect(clash["writeErrors"]?.arrayValue?.first?.documentValue?["code"] == .int32(11000))
+        #expect(try ids(["code": "b"]) == [.int32(2)], "a refused update leaves its index rows as they were")
+        let reuse = try client.command(["insert": "items", "documents": .array([.document(["_id": 3, "code": "a"])])])
+        #expect(reuse["writeErrors"] == nil, "the old key was released")
+    }
 }

@@ -73,6 +73,13 @@ final class StorageSession {
         let bytes = document.bytes
         guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
         try NestingDepth.check(document)
+        // Only indexes whose keys differ are touched: an unchanged key keeps its row (and needs no unique check).
+        var oldKeys = try collection.indexes.map { try $0.keys(for: old.document) }
+        var newKeys = try collection.indexes.map { try $0.keys(for: document) }
+        for position in newKeys.indices where newKeys[position] == oldKeys[position] {
+            oldKeys[position] = []
+            newKeys[position] = []
+        }
         bytesWritten += 2 * bytes.count + 64
         let statement = try connection.prepare(TableStatement(purpose: .updateDocument, table: collection.id)) {
             "UPDATE \(collection.tableName) SET doc = ? WHERE rid = ?"
@@ -80,8 +87,7 @@ final class StorageSession {
         statement.bind(1, bytes)
         statement.bind(2, old.rowId)
         try statement.run()
-        let newKeys = try collection.indexes.map { try $0.keys(for: document) }
-        try removeIndexEntries(for: old.document, rowId: old.rowId, in: collection)
+        try removeIndexKeys(oldKeys, rowId: old.rowId, in: collection)
         try addIndexEntries(newKeys, for: document, rowId: old.rowId, in: collection)
         let key: Document = ["_id": document["_id"] ?? .null]
         if let updateDescription {
@@ -197,11 +203,16 @@ final class StorageSession {
     }
 
     private func removeIndexEntries(for document: Document, rowId: Int64, in collection: CollectionInfo) throws {
-        for index in collection.indexes {
+        try removeIndexKeys(try collection.indexes.map { try $0.keys(for: document) }, rowId: rowId, in: collection)
+    }
+
+    /// Removes these keys (one list per index of the collection, in order) of one document.
+    private func removeIndexKeys(_ allKeys: [[[UInt8]]], rowId: Int64, in collection: CollectionInfo) throws {
+        for (index, keys) in zip(collection.indexes, allKeys) where !keys.isEmpty {
             let statement = try connection.prepare(TableStatement(purpose: .deleteIndexKey, table: index.id)) {
                 "DELETE FROM \(index.tableName) WHERE key = ? AND rid = ?"
             }
-            for key in try index.keys(for: document) {
+            for key in keys {
                 statement.reset()
                 statement.bind(1, key)
                 statement.bind(2, rowId)
