@@ -89,11 +89,19 @@ enum UpdateCommand {
             if document["_id"] == nil, let id = seed["_id"] {
                 document = prepending("_id", id, to: document)
             }
+        case .operators(let actions) where seed["_id"] == nil && actions.allSatisfy(Self.leavesIdAlone):
+            // The new `_id` goes first now, so that storing the result does not rebuild the whole document.
+            document = try engine.apply(to: prepending("_id", .objectId(ObjectId()), to: seed), isInsert: true).document
         case .operators:
             document = try engine.apply(to: seed, isInsert: true).document
         }
         try NestingDepth.check(document)
         return try session.insert(document, into: info)
+    }
+
+    /// A `$set`/`$setOnInsert` away from `_id`: the same whether or not `_id` is already in the document.
+    private static func leavesIdAlone(_ action: UpdateEngine.Action) -> Bool {
+        (action.operatorName == "$set" || action.operatorName == "$setOnInsert") && action.path.first != "_id"
     }
 
     private static func prepending(_ key: String, _ value: BSONValue, to document: Document) -> Document {

@@ -15,6 +15,8 @@ enum DocumentPath {
         guard !path.isEmpty else {
             throw CommandError(code: 56, codeName: "EmptyFieldName", message: "An empty update path is not valid.")
         }
+        // The common case, one plain field name ("values"), needs neither splitting nor per-part checks.
+        if !path.utf8.contains(where: { $0 == 0x2E || $0 == 0x24 }) { return [path] }
         let parts = QueryPath.split(path)
         for part in parts {
             if part.isEmpty {
@@ -56,7 +58,10 @@ enum DocumentPath {
             if rest.isEmpty {
                 switch try body(existing) {
                 case .keep: return container
-                case .set(let value): document[key] = value
+                case .set(let value):
+                    // Setting a field to identical bytes leaves the document as it is: skip rebuilding it.
+                    if let existing, encodesIdentically(existing, value) { return container }
+                    document[key] = value
                 case .remove: document[key] = nil
                 }
                 return .document(document)
@@ -112,6 +117,24 @@ enum DocumentPath {
             }
         default:
             return container
+        }
+    }
+
+    /// Whether two values have the same BSON encoding (type and bytes), so replacing one with the other changes
+    /// nothing. Stricter than `==`: 0.0 and -0.0 differ, and so do canonically equivalent but differently
+    /// encoded strings. Types not listed answer false (the caller then writes the value).
+    static func encodesIdentically(_ a: BSONValue, _ b: BSONValue) -> Bool {
+        switch (a, b) {
+        case (.document(let x), .document(let y)): return x == y
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.double(let x), .double(let y)): return x.bitPattern == y.bitPattern
+        case (.int32(let x), .int32(let y)): return x == y
+        case (.int64(let x), .int64(let y)): return x == y
+        case (.datetime(let x), .datetime(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.objectId(let x), .objectId(let y)): return x == y
+        case (.null, .null): return true
+        default: return false
         }
     }
 

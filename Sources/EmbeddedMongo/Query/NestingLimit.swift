@@ -7,6 +7,9 @@ enum NestingLimit {
 
     /// Throws BadValue when `value` nests documents or arrays more than `maximumDepth` levels deep.
     static func check(_ value: BSONValue, _ what: String) throws(CommandError) {
+        // Each nesting level costs at least 7 encoded bytes (type, empty name, length, terminator) around a
+        // 5-byte innermost document: a smaller document cannot be too deep, and needs no decoding to know it.
+        if case .document(let document) = value, document.byteCount < 5 + 7 * maximumDepth { return }
         guard depthExceeded(value, remaining: maximumDepth) else { return }
         throw .badValue("\(what) is nested more than \(maximumDepth) levels deep")
     }

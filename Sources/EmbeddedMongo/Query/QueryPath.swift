@@ -92,6 +92,7 @@ enum QueryPath {
 
     /// Splits "a.b.c" into its components.
     static func split(_ path: String) -> [String] {
-        path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if !path.utf8.contains(0x2E) { return [path] }
+        return path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     }
 }

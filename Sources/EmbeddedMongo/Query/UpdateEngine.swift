@@ -67,8 +67,9 @@ struct UpdateEngine: Sendable {
             }
         }
         try Self.checkConflicts(actions)
-        actions.sort { Self.precedes($0.path, $1.path) }
-        kind = .operators(actions)
+        // Sorting positions rather than the actions themselves moves no action (and retains nothing) per swap.
+        let order = actions.indices.sorted { Self.precedes(actions[$0].path, actions[$1].path) }
+        kind = .operators(order.map { actions[$0] })
     }
 
     private static func action(_ name: String, _ pathText: String, _ value: BSONValue) throws(CommandError) -> Action {
@@ -108,6 +109,9 @@ struct UpdateEngine: Sendable {
 
     /// Two paths conflict when one equals or is a prefix of the other ("a" and "a.b").
     private static func checkConflicts(_ actions: [Action]) throws(CommandError) {
+        // Plain top-level names (the usual update) conflict only by repeating: distinct names need no pairwise
+        // prefix comparison. Anything else, or a repeat, takes the full check that words the error.
+        if actions.allSatisfy({ $0.path.count == 1 && $0.target == nil }), !hasRepeatedName(actions) { return }
         var paths = [([String], String)]()
         for action in actions {
             paths.append((action.path, action.pathText))
@@ -117,12 +121,21 @@ struct UpdateEngine: Sendable {
             for j in paths.indices where j > i {
                 let (a, textA) = paths[i], (b, textB) = paths[j]
                 let shorter = min(a.count, b.count)
-                guard Array(a.prefix(shorter)) == Array(b.prefix(shorter)) else { continue }
+                guard a[..<shorter].elementsEqual(b[..<shorter]) else { continue }
                 let (later, earlier) = (textB, a.count <= b.count ? textA : textB)
                 throw CommandError(code: 40, codeName: "ConflictingUpdateOperators",
                                    message: "Updating the path '\(later)' would create a conflict at '\(earlier)'")
             }
         }
+    }
+
+    /// Whether two single-component actions name the same field (a handful of short names: comparing pairs
+    /// costs less than hashing them).
+    private static func hasRepeatedName(_ actions: [Action]) -> Bool {
+        for i in actions.indices {
+            for j in actions.indices where j > i && actions[i].path[0] == actions[j].path[0] { return true }
+        }
+        return false
     }
 
     /// MongoDB 5.0+ applies updates in field-name order, numeric components numerically.
@@ -154,8 +167,12 @@ struct UpdateEngine: Sendable {
             if updated["_id"] != document["_id"], document["_id"] != nil {
                 throw .immutableField("Performing an update on the path '_id' would modify the immutable field '_id'")
             }
-            let description = Self.describe(actions: actions, before: document, after: updated, isInsert: isInsert)
-            return UpdateResult(document: updated, changed: updated != document, isReplacement: false, updateDescription: description)
+            let changed = updated != document
+            // Only a change to a stored document is logged with its description: skip the work otherwise.
+            let description = changed && !isInsert
+                ? Self.describe(actions: actions, before: document, after: updated, isInsert: isInsert)
+                : UpdateDescription(updatedFields: Document(), removedFields: [])
+            return UpdateResult(document: updated, changed: changed, isReplacement: false, updateDescription: description)
         }
     }
 
@@ -232,7 +249,13 @@ struct UpdateEngine: Sendable {
             default:
                 equal = value
             }
-            guard let equal, let path = try? DocumentPath.components(key) else { continue }
+            guard let equal else { continue }
+            // A plain top-level name not seeded yet is simply appended (what `modify` would do, without rebuilding).
+            if !key.isEmpty, !key.utf8.contains(0x2E), !seed.contains(key) {
+                seed.append(key, equal)
+                continue
+            }
+            guard let path = try? DocumentPath.components(key) else { continue }
             if let seeded = try? DocumentPath.modify(seed, path, create: true, { _ in .set(equal) }) { seed = seeded }
         }
     }

@@ -8,7 +8,7 @@ struct UpdateResult: Sendable {
     let changed: Bool
     /// True for a replacement (a change stream reports it as `replace`, not `update`).
     let isReplacement: Bool
-    /// What a change-stream `update` event reports.
+    /// What a change-stream `update` event reports (left empty when nothing changed and for an upsert's insert).
     let updateDescription: UpdateDescription
 }
 

@@ -45,6 +45,8 @@ enum QueryPlanner {
         if let id = bounds["_id"]?.equal { return (.idLookup(id), true) }
         var best: (score: Int, plan: ScanPlan, sorted: Bool)?
         for index in [idIndex] + collection.indexes {
+            // An index that could not beat the best plan even with every field pinned is not worth encoding keys for.
+            if let best, index.fields.count * 4 + 1 <= best.score { continue }
             guard let (score, plan, sorted) = plan(index, bounds: bounds, sort: sort) else { continue }
             let total = score * 2 + (sorted ? 1 : 0)
             if total > (best?.score ?? 0) { best = (total, plan, sorted) }
@@ -94,6 +96,7 @@ enum QueryPlanner {
     /// equality are ignored; the rest must follow the index fields after the equality prefix.
     private static func sortOrder(_ index: IndexDefinition, equalities: Int,
                                   sort: [(path: String, descending: Bool)]) -> Bool? {
+        if sort.isEmpty { return false }
         guard !index.multikey else { return sort.isEmpty ? false : nil }
         let pinned = Set(index.fields.prefix(equalities).map(\.path))
         let remaining = sort.filter { !pinned.contains($0.path) }

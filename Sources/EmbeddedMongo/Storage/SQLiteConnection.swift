@@ -14,6 +14,7 @@ struct SQLiteError: Error, CustomStringConvertible {
 final class SQLiteConnection {
     let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
+    private var tableStatements: [TableStatement: SQLiteStatement] = [:]
     private var isOpen = true
 
     init(path: String) throws {
@@ -36,6 +37,7 @@ final class SQLiteConnection {
         guard isOpen else { return }
         isOpen = false
         statements.removeAll()
+        tableStatements.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -65,14 +67,40 @@ final class SQLiteConnection {
         return statement
     }
 
+    /// A prepared statement on per-collection tables, cached by what it does and the tables' ids, so that hot
+    /// paths neither build nor hash SQL text; `sql` is called only the first time.
+    func prepare(_ key: TableStatement, _ sql: () -> String) throws -> SQLiteStatement {
+        if let cached = tableStatements[key] {
+            cached.reset()
+            return cached
+        }
+        let statement = try prepare(sql())
+        tableStatements[key] = statement
+        return statement
+    }
+
     /// Drops cached statements (after schema changes that remove tables they use).
     func forgetStatements() {
         statements.removeAll()
+        tableStatements.removeAll()
     }
 
     var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
+}
+
+/// The key of a cached statement on a collection's or an index's table: its purpose and the ids involved.
+struct TableStatement: Hashable {
+    enum Purpose: UInt8 {
+        case insertDocument, updateDocument, deleteDocument, findById, insertIndexKey, deleteIndexKey
+        case idRange, idRangeBounded, indexRange, indexRangeBounded
+    }
+
+    let purpose: Purpose
+    let table: Int64
+    /// The second table's id (the collection of an index join) or the scan direction; 0 when unused.
+    var detail: Int64 = 0
 }
 
 /// A prepared statement: bind, step, read columns.

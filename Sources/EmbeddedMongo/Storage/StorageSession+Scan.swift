@@ -17,9 +17,12 @@ extension StorageSession {
         case .indexRange(let index, let lower, let upper, let reverse):
             let order = reverse ? "DESC" : "ASC"
             if index.id == QueryPlanner.idIndex.id {
-                let sql = "SELECT rid, doc FROM \(collection.tableName) WHERE idkey >= ?1" + (upper == nil ? "" : " AND idkey < ?2")
-                    + " ORDER BY idkey \(order)"
-                let statement = try connection.prepare(sql)
+                let key = TableStatement(purpose: upper == nil ? .idRange : .idRangeBounded, table: collection.id,
+                                         detail: reverse ? 1 : 0)
+                let statement = try connection.prepare(key) {
+                    "SELECT rid, doc FROM \(collection.tableName) WHERE idkey >= ?1" + (upper == nil ? "" : " AND idkey < ?2")
+                        + " ORDER BY idkey \(order)"
+                }
                 defer { statement.reset() }
                 statement.bind(1, lower)
                 if let upper { statement.bind(2, upper) }
@@ -30,10 +33,14 @@ extension StorageSession {
                 }
                 return
             }
-            let sql = upper == nil
-                ? "SELECT x.rid, c.doc FROM \(index.tableName) AS x JOIN \(collection.tableName) AS c ON c.rid = x.rid WHERE x.key >= ?1 ORDER BY x.key \(order)"
-                : "SELECT x.rid, c.doc FROM \(index.tableName) AS x JOIN \(collection.tableName) AS c ON c.rid = x.rid WHERE x.key >= ?1 AND x.key < ?2 ORDER BY x.key \(order)"
-            let statement = try connection.prepare(sql)
+            // The direction rides in the key's sign bit of `detail` beside the collection's id.
+            let key = TableStatement(purpose: upper == nil ? .indexRange : .indexRangeBounded, table: index.id,
+                                     detail: reverse ? ~collection.id : collection.id)
+            let statement = try connection.prepare(key) {
+                upper == nil
+                    ? "SELECT x.rid, c.doc FROM \(index.tableName) AS x JOIN \(collection.tableName) AS c ON c.rid = x.rid WHERE x.key >= ?1 ORDER BY x.key \(order)"
+                    : "SELECT x.rid, c.doc FROM \(index.tableName) AS x JOIN \(collection.tableName) AS c ON c.rid = x.rid WHERE x.key >= ?1 AND x.key < ?2 ORDER BY x.key \(order)"
+            }
             defer { statement.reset() }
             statement.bind(1, lower)
             if let upper { statement.bind(2, upper) }

@@ -41,7 +41,9 @@ final class StorageSession {
         guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
         // Keys first: a document that cannot be indexed fails before anything is written.
         let indexKeys = try collection.indexes.map { try $0.keys(for: document) }
-        let insert = try connection.prepare("INSERT INTO \(collection.tableName) (idkey, doc) VALUES (?, ?)")
+        let insert = try connection.prepare(TableStatement(purpose: .insertDocument, table: collection.id)) {
+            "INSERT INTO \(collection.tableName) (idkey, doc) VALUES (?, ?)"
+        }
         insert.bind(1, IndexKeyEncoder.encode(id))
         insert.bind(2, bytes)
         bytesWritten += 2 * bytes.count + 64
@@ -71,13 +73,21 @@ final class StorageSession {
         let bytes = document.bytes
         guard bytes.count <= Self.maxDocumentSize else { throw CommandError.documentTooLarge(bytes.count) }
         try NestingDepth.check(document)
+        // Only indexes whose keys differ are touched: an unchanged key keeps its row (and needs no unique check).
+        var oldKeys = try collection.indexes.map { try $0.keys(for: old.document) }
+        var newKeys = try collection.indexes.map { try $0.keys(for: document) }
+        for position in newKeys.indices where newKeys[position] == oldKeys[position] {
+            oldKeys[position] = []
+            newKeys[position] = []
+        }
         bytesWritten += 2 * bytes.count + 64
-        let statement = try connection.prepare("UPDATE \(collection.tableName) SET doc = ? WHERE rid = ?")
+        let statement = try connection.prepare(TableStatement(purpose: .updateDocument, table: collection.id)) {
+            "UPDATE \(collection.tableName) SET doc = ? WHERE rid = ?"
+        }
         statement.bind(1, bytes)
         statement.bind(2, old.rowId)
         try statement.run()
-        let newKeys = try collection.indexes.map { try $0.keys(for: document) }
-        try removeIndexEntries(for: old.document, rowId: old.rowId, in: collection)
+        try removeIndexKeys(oldKeys, rowId: old.rowId, in: collection)
         try addIndexEntries(newKeys, for: document, rowId: old.rowId, in: collection)
         let key: Document = ["_id": document["_id"] ?? .null]
         if let updateDescription {
@@ -89,7 +99,9 @@ final class StorageSession {
 
     func delete(_ stored: StoredDocument, from collection: CollectionInfo) throws {
         bytesWritten += 256
-        let statement = try connection.prepare("DELETE FROM \(collection.tableName) WHERE rid = ?")
+        let statement = try connection.prepare(TableStatement(purpose: .deleteDocument, table: collection.id)) {
+            "DELETE FROM \(collection.tableName) WHERE rid = ?"
+        }
         statement.bind(1, stored.rowId)
         try statement.run()
         try removeIndexEntries(for: stored.document, rowId: stored.rowId, in: collection)
@@ -97,7 +109,9 @@ final class StorageSession {
     }
 
     func find(id: BSONValue, in collection: CollectionInfo) throws -> StoredDocument? {
-        let statement = try connection.prepare("SELECT rid, doc FROM \(collection.tableName) WHERE idkey = ?")
+        let statement = try connection.prepare(TableStatement(purpose: .findById, table: collection.id)) {
+            "SELECT rid, doc FROM \(collection.tableName) WHERE idkey = ?"
+        }
         statement.bind(1, IndexKeyEncoder.encode(id))
         defer { statement.reset() }
         guard try statement.step() else { return nil }
@@ -164,7 +178,9 @@ final class StorageSession {
         var added = [(table: String, key: [UInt8])]()
         for (index, keys) in zip(collection.indexes, allKeys) {
             if keys.count > 1, !index.multikey { try markMultikey(index, in: collection) }
-            let statement = try connection.prepare("INSERT INTO \(index.tableName) (key, rid) VALUES (?, ?)")
+            let statement = try connection.prepare(TableStatement(purpose: .insertIndexKey, table: index.id)) {
+                "INSERT INTO \(index.tableName) (key, rid) VALUES (?, ?)"
+            }
             for key in keys {
                 statement.reset()
                 statement.bind(1, key)
@@ -187,9 +203,16 @@ final class StorageSession {
     }
 
     private func removeIndexEntries(for document: Document, rowId: Int64, in collection: CollectionInfo) throws {
-        for index in collection.indexes {
-            let statement = try connection.prepare("DELETE FROM \(index.tableName) WHERE key = ? AND rid = ?")
-            for key in try index.keys(for: document) {
+        try removeIndexKeys(try collection.indexes.map { try $0.keys(for: document) }, rowId: rowId, in: collection)
+    }
+
+    /// Removes these keys (one list per index of the collection, in order) of one document.
+    private func removeIndexKeys(_ allKeys: [[[UInt8]]], rowId: Int64, in collection: CollectionInfo) throws {
+        for (index, keys) in zip(collection.indexes, allKeys) where !keys.isEmpty {
+            let statement = try connection.prepare(TableStatement(purpose: .deleteIndexKey, table: index.id)) {
+                "DELETE FROM \(index.tableName) WHERE key = ? AND rid = ?"
+            }
+            for key in keys {
                 statement.reset()
                 statement.bind(1, key)
                 statement.bind(2, rowId)

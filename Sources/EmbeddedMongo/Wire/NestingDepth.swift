@@ -72,6 +72,8 @@ enum NestingDepth {
 extension NestingDepth {
     /// Refuses a document about to be stored when it nests too deeply (an update can deepen a document).
     static func check(_ document: Document) throws {
+        // Each level costs at least 7 bytes (see NestingLimit): a smaller document cannot exceed the limit.
+        if document.byteCount < 5 + 7 * (limit + 1) { return }
         let bytes = document.bytes
         if exceedsLimit(bytes[...], start: 0, end: bytes.count) {
             throw CommandError(code: 15, codeName: "Overflow", message: "document nests deeper than \(limit) levels")
@@ -81,6 +83,9 @@ extension NestingDepth {
     /// Refuses an update whose field paths are longer than any storable document could be deep.
     static func checkPaths(_ update: BSONValue) throws {
         guard case .document(let document) = update else { return }
+        // A path deeper than the limit has that many dots: an update with fewer dot bytes anywhere cannot hold
+        // one, and is cleared without decoding it.
+        if document.bytes.lazy.filter({ $0 == 0x2E }).count < limit { return }
         for (name, argument) in document.pairs where name.hasPrefix("$") {
             guard case .document(let fields) = argument else { continue }
             for key in fields.keys where key.utf8.lazy.filter({ $0 == 0x2E }).count >= limit {
