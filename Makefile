@@ -33,7 +33,7 @@ run: deps build
 test: deps venv build
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build --no-parallel
-	@$(MAKE) --no-print-directory test-compat test-browser test-docs
+	@$(MAKE) --no-print-directory test-docs test-compat test-browser
 
 test-compat:
 	VIGIE_BIN=$(BIN)/vigie $(PYTHON) -m pytest -q Tests/compat
