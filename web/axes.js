@@ -79,3 +79,30 @@ export function bisectRight(arr, x, length = arr.length) {
   while (lo < hi) { const mid = (lo + hi) >> 1; if (arr[mid] <= x) lo = mid + 1; else hi = mid; }
   return lo - 1;
 }
+
+/** Arrival highlights that fade out: kept here, and the overlay redrawn each frame until they are gone. */
+export class Flashes {
+  constructor(durationMs, redraw) {
+    this.durationMs = durationMs;
+    this.redraw = redraw;
+    this.items = [];
+  }
+
+  add(item) {
+    this.items.push({ ...item, start: performance.now() });
+    if (this.items.length === 1) requestAnimationFrame(() => this.tick());
+  }
+
+  tick() {
+    const now = performance.now();
+    this.items = this.items.filter((f) => now - f.start < this.durationMs);
+    this.redraw();
+    if (this.items.length) requestAnimationFrame(() => this.tick());
+  }
+
+  /** Each live highlight with its age, from 0 (new) to 1 (gone). */
+  *aged() {
+    const now = performance.now();
+    for (const f of this.items) yield { ...f, age: (now - f.start) / this.durationMs };
+  }
+}

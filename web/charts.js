@@ -2,7 +2,7 @@
 // Three stacked canvases: the static layer (grid, axes) is redrawn only when the domain or the size
 // changes, the data layer is extended in place when a point is appended inside the domain, and the
 // overlay carries the crosshair and arrival flashes. Full redraws decimate to one min/max per pixel column.
-import { timeTicks, niceDomain, fitCanvas, theme, bisectRight } from "./axes.js";
+import { timeTicks, niceDomain, fitCanvas, theme, bisectRight, Flashes } from "./axes.js";
 import { fmtDateTime, fmtNumber } from "./i18n.js";
 
 const PAD = { top: 10, right: 14, bottom: 24 };
@@ -19,7 +19,7 @@ export class TimeChart {
     this.zero = zero || stacked;
     this.height = height;
     this.t = [];
-    this.flashes = [];
+    this.flashes = new Flashes(1200, () => this.drawOverlay());
     this.hoverX = null;
     this.stats = { full: 0, incremental: 0, staticDraws: 0 };
     this.buildDom(container);
@@ -314,15 +314,7 @@ export class TimeChart {
 
   /** A brief ring at time t, marking a reading that just arrived. */
   flash(t) {
-    this.flashes.push({ t, start: performance.now() });
-    if (this.flashes.length === 1) requestAnimationFrame(() => this.animate());
-  }
-
-  animate() {
-    const now = performance.now();
-    this.flashes = this.flashes.filter((f) => now - f.start < 1200);
-    this.drawOverlay();
-    if (this.flashes.length) requestAnimationFrame(() => this.animate());
+    this.flashes.add({ t });
   }
 
   drawOverlay() {
@@ -330,10 +322,10 @@ export class TimeChart {
     const ctx = this.overlayCanvas.getContext("2d");
     ctx.clearRect(0, 0, this.width, this.height);
     const th = theme();
-    for (const f of this.flashes) {
+    for (const f of this.flashes.aged()) {
       const i = bisectRight(this.t, f.t);
       if (i < 0) continue;
-      const age = (performance.now() - f.start) / 1200;
+      const age = f.age;
       ctx.strokeStyle = th.accent;
       ctx.globalAlpha = 1 - age;
       ctx.lineWidth = 2;

@@ -1,7 +1,7 @@
 // Equirectangular maps on canvas: a world map (graticule + labelled reference points, no outline data)
 // and a city map fitted to its points' bounding box. A static layer holds the background; points go
 // on a data layer; hover and arrival flashes on an overlay.
-import { fitCanvas, theme } from "./axes.js";
+import { fitCanvas, theme, Flashes } from "./axes.js";
 import { t } from "./i18n.js";
 
 // Reference points to orient the eye; coordinates are public geographic facts.
@@ -25,7 +25,7 @@ class PointMap {
     this.aspect = aspect;
     this.fixedHeight = height;
     this.points = new Map();
-    this.flashes = [];
+    this.flashes = new Flashes(1500, () => this.drawOverlay());
     this.hover = null;
     container.classList.add("map");
     this.wrap = document.createElement("div");
@@ -104,15 +104,7 @@ class PointMap {
   }
 
   flash(id) {
-    this.flashes.push({ id, start: performance.now() });
-    if (this.flashes.length === 1) requestAnimationFrame(() => this.animate());
-  }
-
-  animate() {
-    const now = performance.now();
-    this.flashes = this.flashes.filter((f) => now - f.start < 1500);
-    this.drawOverlay();
-    if (this.flashes.length) requestAnimationFrame(() => this.animate());
+    this.flashes.add({ id });
   }
 
   drawOverlay() {
@@ -122,10 +114,10 @@ class PointMap {
     const th = theme();
     ctx.font = "11px system-ui, sans-serif";
     this.drawLabels(ctx, th);
-    for (const f of this.flashes) {
+    for (const f of this.flashes.aged()) {
       const p = this.points.get(f.id);
       if (!p) continue;
-      const age = (performance.now() - f.start) / 1500;
+      const age = f.age;
       const [x, y] = this.project(p.lon, p.lat);
       ctx.strokeStyle = th.accent;
       ctx.lineWidth = 2.5;
