@@ -106,3 +106,20 @@ export class Flashes {
     for (const f of this.items) yield { ...f, age: (now - f.start) / this.durationMs };
   }
 }
+
+/** A box of three stacked canvases (static, data, overlay) and a hidden tooltip, shared by charts and maps. */
+export function layeredCanvas() {
+  const wrap = document.createElement("div");
+  wrap.className = "chart-canvas";
+  const [staticCanvas, dataCanvas, overlayCanvas] = ["static", "data", "overlay"].map((name) => {
+    const c = document.createElement("canvas");
+    c.className = `layer layer-${name}`;
+    wrap.append(c);
+    return c;
+  });
+  const tooltip = document.createElement("div");
+  tooltip.className = "tooltip";
+  tooltip.hidden = true;
+  wrap.append(tooltip);
+  return { wrap, staticCanvas, dataCanvas, overlayCanvas, tooltip };
+}

@@ -2,7 +2,7 @@
 // Three stacked canvases: the static layer (grid, axes) is redrawn only when the domain or the size
 // changes, the data layer is extended in place when a point is appended inside the domain, and the
 // overlay carries the crosshair and arrival flashes. Full redraws decimate to one min/max per pixel column.
-import { timeTicks, niceDomain, fitCanvas, theme, bisectRight, Flashes } from "./axes.js";
+import { timeTicks, niceDomain, fitCanvas, theme, bisectRight, Flashes, layeredCanvas } from "./axes.js";
 import { fmtDateTime, fmtNumber } from "./i18n.js";
 
 const PAD = { top: 10, right: 14, bottom: 24 };
@@ -31,19 +31,8 @@ export class TimeChart {
     container.classList.add("chart");
     this.legend = document.createElement("div");
     this.legend.className = "legend";
-    this.wrap = document.createElement("div");
-    this.wrap.className = "chart-canvas";
+    Object.assign(this, layeredCanvas());
     this.wrap.style.height = `${this.height}px`;
-    [this.staticCanvas, this.dataCanvas, this.overlayCanvas] = ["static", "data", "overlay"].map((name) => {
-      const c = document.createElement("canvas");
-      c.className = `layer layer-${name}`;
-      this.wrap.append(c);
-      return c;
-    });
-    this.tooltip = document.createElement("div");
-    this.tooltip.className = "tooltip";
-    this.tooltip.hidden = true;
-    this.wrap.append(this.tooltip);
     container.append(this.legend, this.wrap);
     this.wrap.addEventListener("pointermove", (e) => { this.hoverX = e.offsetX; this.drawOverlay(); });
     this.wrap.addEventListener("pointerleave", () => { this.hoverX = null; this.drawOverlay(); });

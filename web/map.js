@@ -1,7 +1,7 @@
 // Equirectangular maps on canvas: a world map (graticule + labelled reference points, no outline data)
 // and a city map fitted to its points' bounding box. A static layer holds the background; points go
 // on a data layer; hover and arrival flashes on an overlay.
-import { fitCanvas, theme, Flashes } from "./axes.js";
+import { fitCanvas, theme, Flashes, layeredCanvas } from "./axes.js";
 import { t } from "./i18n.js";
 
 // Reference points to orient the eye; coordinates are public geographic facts.
@@ -28,18 +28,7 @@ class PointMap {
     this.flashes = new Flashes(1500, () => this.drawOverlay());
     this.hover = null;
     container.classList.add("map");
-    this.wrap = document.createElement("div");
-    this.wrap.className = "chart-canvas";
-    [this.staticCanvas, this.dataCanvas, this.overlayCanvas] = ["static", "data", "overlay"].map((name) => {
-      const c = document.createElement("canvas");
-      c.className = `layer layer-${name}`;
-      this.wrap.append(c);
-      return c;
-    });
-    this.tooltip = document.createElement("div");
-    this.tooltip.className = "tooltip";
-    this.tooltip.hidden = true;
-    this.wrap.append(this.tooltip);
+    Object.assign(this, layeredCanvas());
     container.append(this.wrap);
     this.wrap.addEventListener("pointermove", (e) => { this.hover = this.pick(e.offsetX, e.offsetY); this.drawOverlay(); });
     this.wrap.addEventListener("pointerleave", () => { this.hover = null; this.drawOverlay(); });
