@@ -12,7 +12,20 @@ import Glibc
 /// median ms per run; then the peak RSS of a `vigie fetch` child process (goal < 50 MB) against a local
 /// fixture server.
 enum IngestBenchmark {
+    static let help = """
+    usage: vigie-bench ingest [--runs N]
+
+    Normalise + upsert of one full Vélib' status payload (goal < 100 ms) and one USGS all_day payload
+    (goal < 30 ms) into the embedded store started in-process, median of N runs (default 15); then the
+    peak RSS of 'vigie fetch' child processes against a local fixture server (goal < 50 MB).
+    Needs Tests/Fixtures (run from the project directory or set VIGIE_FIXTURES).
+    """
+
     static func run(arguments: [String]) throws {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(help)
+            return
+        }
         var runs = 15
         if let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 {
             runs = value
